@@ -1,7 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 
 import type { Transport, Wire } from '../shared/rpc';
-import { createClient } from '../shared/rpc';
+import { createWireClient } from '../shared/rpc';
 
 // Channel names are duplicated from src/main/electron/ipc.ts on purpose: a sandboxed preload cannot import it.
 const invokeChannel = 'mxrc:invoke';
@@ -17,5 +17,5 @@ const transport: Transport = {
   },
 };
 
-// The page gets the typed client (one function per contract method), never ipcRenderer itself.
-contextBridge.exposeInMainWorld('mxrc', createClient(transport));
+// The page gets one function per contract method (resolving to a result envelope), never ipcRenderer itself.
+contextBridge.exposeInMainWorld('mxrc', createWireClient(transport));

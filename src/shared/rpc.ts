@@ -88,3 +88,39 @@ export function createDispatcher(services: AppServices): Dispatcher {
 export function isEventTopic(topic: string): topic is EventTopic {
   return (eventTopics as readonly string[]).includes(topic);
 }
+
+/**
+ * The same contract with every method resolving to its Wire envelope instead of throwing. The Electron preload
+ * exposes this shape: contextBridge copies a rejected Error with its message only, while a plain envelope keeps
+ * `code`, `hint` and `detail`. Still one function per contract method, never a generic channel.
+ */
+export type WireApi = {
+  [S in keyof AppApi]: { [K in keyof AppApi[S]]: (...args: Parameters<AppApi[S][K]>) => Promise<Wire> };
+} & { on(listener: (topic: string, payload: unknown) => void): () => void };
+
+export function createWireClient(transport: Transport): WireApi {
+  const api: Record<string, Record<string, (...args: unknown[]) => Promise<Wire>>> = {};
+  for (const [service, methods] of Object.entries(contract)) {
+    const stubs: Record<string, (...args: unknown[]) => Promise<Wire>> = {};
+    for (const name of Object.keys(methods)) {
+      stubs[name] = (...args: unknown[]) => {
+        while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+        return transport.invoke(service, name, args);
+      };
+    }
+    api[service] = stubs;
+  }
+  return { ...(api as unknown as Omit<WireApi, 'on'>), on: (listener) => transport.onEvent(listener) };
+}
+
+/** The page side of the preload: a Transport over an exposed WireApi, refusing names the contract lacks. */
+export function transportFromWireApi(wire: WireApi): Transport {
+  return {
+    invoke: async (service, method, args) => {
+      const fn = (wire as unknown as Record<string, Record<string, ((...a: unknown[]) => Promise<Wire>) | undefined> | undefined>)[service]?.[method];
+      if (!fn) return { ok: false, error: { code: 'NO_METHOD', message: `No such request: ${service}.${method}` } };
+      return fn(...args);
+    },
+    onEvent: (listener) => wire.on(listener),
+  };
+}

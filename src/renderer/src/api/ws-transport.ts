@@ -13,6 +13,15 @@ export function createWsTransport(url = `${location.protocol === 'https:' ? 'wss
   const pending = new Map<number, (wire: Wire) => void>();
   const listeners = new Set<(topic: string, payload: unknown) => void>();
 
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  const scheduleReconnect = (): void => {
+    if (retry) return;
+    retry = setTimeout(() => {
+      retry = null;
+      connect().catch(() => scheduleReconnect());
+    }, 1000);
+  };
+
   const connect = (): Promise<WebSocket> => {
     opened ??= new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(url);
@@ -24,6 +33,8 @@ export function createWsTransport(url = `${location.protocol === 'https:' ? 'wss
       ws.onclose = () => {
         socket = null;
         opened = null;
+        // Events only flow over an open socket: keep the status bar live after the local server restarts.
+        if (listeners.size > 0) scheduleReconnect();
         for (const [id, settle] of pending) {
           settle({ ok: false, error: { code: 'DISCONNECTED', message: 'The local app server closed the connection.', hint: 'Reload the page.' } });
           pending.delete(id);
