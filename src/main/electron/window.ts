@@ -2,6 +2,8 @@ import { join } from 'node:path';
 
 import { app, BrowserWindow, session, shell } from 'electron';
 
+import { secureWebPreferences } from './web-preferences';
+
 export const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
@@ -49,18 +51,7 @@ export function createMainWindow(): BrowserWindow {
     minHeight: 640,
     show: false,
     title: 'MXRC Commissioner',
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: { ...secureWebPreferences, preload: join(import.meta.dirname, '../preload/index.cjs') },
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(rendererUrl());
