@@ -158,13 +158,19 @@ async function connectClient(endpoint: SshEndpoint, auth: Partial<ConnectConfig>
   if (sock) config.sock = sock as ConnectConfig['sock'];
 
   return new Promise((resolve, reject) => {
+    let settled = false;
+    // ssh2 may emit several errors for one failure (e.g. a timeout, then "Connection lost before handshake");
+    // an unhandled 'error' would crash the process, so the listener stays until the connection is handed over.
     const onError = (error: Error): void => {
+      if (settled) return;
+      settled = true;
       client.removeAllListeners('ready');
       client.end();
       reject(rejection ?? classifySshError(error, endpoint));
     };
-    client.once('error', onError);
+    client.on('error', onError);
     client.once('ready', () => {
+      settled = true;
       client.removeListener('error', onError);
       const key: PresentedHostKey | null = presented;
       if (!key) {

@@ -76,10 +76,29 @@ export class Ssh2RemoteHost implements RemoteHost {
     if (!this.isConnected) throw new AppError('NOT_CONNECTED', `${what}: the controller is not connected.`, 'Connect to the controller first.');
   }
 
-  private openExec(command: string, pty?: PtySize): Promise<ClientChannel> {
+  /**
+   * Opens an exec channel and starts recording its exit status at once: for a fast command ssh2 can deliver data,
+   * exit and close in the same tick as the open confirmation, before an awaiting caller could attach listeners.
+   */
+  private openExec(command: string, pty?: PtySize): Promise<{ channel: ClientChannel; exited: Promise<{ exitCode: number | null; signal?: string }> }> {
     return new Promise((resolve, reject) => {
       const options = pty ? { pty: { cols: pty.cols, rows: pty.rows, term: 'xterm-256color' } } : {};
-      this.client.exec(command, options, (error, channel) => (error ? reject(channelError(error, 'Running a command')) : resolve(channel)));
+      this.client.exec(command, options, (error, channel) => {
+        if (error) {
+          reject(channelError(error, 'Running a command'));
+          return;
+        }
+        let exitCode: number | null = null;
+        let signal: string | undefined;
+        channel.on('exit', (code: number | null, sig?: string) => {
+          exitCode = code;
+          signal = sig ?? undefined;
+        });
+        const exited = new Promise<{ exitCode: number | null; signal?: string }>((done) => {
+          channel.once('close', () => done(signal ? { exitCode, signal } : { exitCode }));
+        });
+        resolve({ channel, exited });
+      });
     });
   }
 
@@ -88,41 +107,41 @@ export class Ssh2RemoteHost implements RemoteHost {
     const release = await this.execSlots.acquire();
     try {
       if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Cancelled.');
-      const channel = await this.openExec(command);
-      return await new Promise<ExecResult>((resolve, reject) => {
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        let exitCode: number | null = null;
-        let signal: string | undefined;
-        let timer: NodeJS.Timeout | undefined;
-        const onAbort = (): void => {
+      const { channel, exited } = await this.openExec(command);
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      // The channel is a paused stream until a 'data' listener attaches, so no output is lost by attaching here.
+      channel.on('data', (chunk: Buffer) => stdout.push(chunk));
+      channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      if (opts.stdin !== undefined) channel.end(opts.stdin);
+      else channel.end();
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
+      const interrupted = new Promise<never>((_resolve, reject) => {
+        onAbort = (): void => {
           channel.close();
           reject(new AppError('CANCELLED', 'Cancelled.'));
         };
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
         if (opts.timeoutMs) {
           timer = setTimeout(() => {
             channel.close();
             reject(new AppError('TIMEOUT', `The command did not finish within ${Math.round((opts.timeoutMs ?? 0) / 1000)} s.`, undefined, { command }));
           }, opts.timeoutMs);
         }
-        opts.signal?.addEventListener('abort', onAbort, { once: true });
-        channel.on('data', (chunk: Buffer) => stdout.push(chunk));
-        channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-        channel.on('exit', (code: number | null, sig?: string) => {
-          exitCode = code;
-          signal = sig ?? undefined;
-        });
-        channel.on('close', () => {
-          if (timer) clearTimeout(timer);
-          opts.signal?.removeEventListener('abort', onAbort);
-          const result: ExecResult = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode };
-          if (signal) result.signal = signal;
-          if (!this.isConnected && exitCode === null) reject(new AppError('DISCONNECTED', 'The connection dropped while a command was running.', 'Reconnect and run it again.', { command }));
-          else resolve(result);
-        });
-        if (opts.stdin !== undefined) channel.end(opts.stdin);
-        else channel.end();
       });
+      try {
+        const status = await Promise.race([exited, interrupted]);
+        const result: ExecResult = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode: status.exitCode };
+        if (status.signal) result.signal = status.signal;
+        if (!this.isConnected && status.exitCode === null && !status.signal) {
+          throw new AppError('DISCONNECTED', 'The connection dropped while a command was running.', 'Reconnect and run it again.', { command });
+        }
+        return result;
+      } finally {
+        if (timer) clearTimeout(timer);
+        if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
+      }
     } finally {
       release();
     }
@@ -130,16 +149,7 @@ export class Ssh2RemoteHost implements RemoteHost {
 
   async spawn(command: string, opts: { signal?: AbortSignal; pty?: PtySize } = {}): Promise<RemoteProcess> {
     this.requireConnected('Starting a command');
-    const channel = await this.openExec(command, opts.pty);
-    const exit = new Promise<{ exitCode: number | null; signal?: string }>((resolve) => {
-      let exitCode: number | null = null;
-      let sig: string | undefined;
-      channel.on('exit', (code: number | null, s?: string) => {
-        exitCode = code;
-        sig = s ?? undefined;
-      });
-      channel.on('close', () => resolve(sig ? { exitCode, signal: sig } : { exitCode }));
-    });
+    const { channel, exited: exit } = await this.openExec(command, opts.pty);
     let killed = false;
     const kill = (): void => {
       if (killed) return;
