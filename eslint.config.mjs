@@ -10,7 +10,7 @@ const electronBan = {
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'resources/**', 'bin/**', '.lab/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'resources/**', 'bin/**', '.lab/**', 'tools/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

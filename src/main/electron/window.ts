@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 
-import { app, BrowserWindow, session, shell } from 'electron';
-
-import { secureWebPreferences } from './web-preferences';
+import { app, BrowserWindow, session } from 'electron';
 
 export const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
@@ -28,11 +26,8 @@ export function hardenSessions(): void {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });
   app.on('web-contents-created', (_event, contents) => {
-    contents.setWindowOpenHandler(({ url }) => {
-      // Only documentation links leave the app, and only in the system browser.
-      if (/^https:\/\//.test(url)) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    // The app links nowhere outside itself: every new window is refused, nothing is handed to the OS browser.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-navigate', (event, url) => {
       if (!isTrustedRendererUrl(url)) event.preventDefault();
     });
@@ -51,7 +46,22 @@ export function createMainWindow(): BrowserWindow {
     minHeight: 640,
     show: false,
     title: 'MXRC Commissioner',
-    webPreferences: { ...secureWebPreferences, preload: join(import.meta.dirname, '../preload/index.cjs') },
+    // Spelled out literally (not spread from a constant) so reviewers, electronegativity and the unit test that
+    // reads this file all see exactly what the window gets.
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(rendererUrl());

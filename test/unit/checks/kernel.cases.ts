@@ -1,0 +1,105 @@
+import type { Case } from './helpers';
+import { debianVm, edit, readFixture, tuned, tunedProfile, untuned, withProbes } from './helpers';
+
+const cmdline = (extra: string): ReturnType<typeof tuned> =>
+  edit(tuned(), 'proc-cmdline', (s) => s.replace('isolcpus=managed_irq,domain,2-3 nohz_full=2-3 rcu_nocbs=2-3 irqaffinity=0-1', extra));
+const fakeControllerCmdline = readFixture('fake-controller/cmdline');
+
+export const kernelCases: Case[] = (
+  [
+  { id: 'K01', name: 'tuned RT kernel', evidence: tuned, verdict: 'pass', summary: /PREEMPT_RT; \/sys\/kernel\/realtime=1; release 6\.8\.1-1015-realtime/ },
+  { id: 'K01', name: 'generic kernel', evidence: untuned, verdict: 'fail', summary: /'#45-Ubuntu SMP PREEMPT_DYNAMIC .*' lacks PREEMPT_RT/ },
+  { id: 'K01', name: 'Debian VM fixture', evidence: debianVm, verdict: 'fail', summary: /PREEMPT_DYNAMIC @0' lacks PREEMPT_RT; \/sys\/kernel\/realtime=missing; release 6\.18\.44-fc-v657/ },
+  { id: 'K01', name: 'custom RT build', evidence: () => withProbes(tuned(), { uname: '6.6.15-custom\n#1 SMP PREEMPT_RT Tue Jan 30 2024\n' }), verdict: 'warn', summary: /custom kernel 6\.6\.15-custom/ },
+  {
+    id: 'K01',
+    name: 'mainline RT without /sys/kernel/realtime but CONFIG_PREEMPT_RT=y',
+    evidence: () => withProbes(tuned(), { uname: '6.12.0-rt5\n#1 SMP PREEMPT_RT\n', 'sys-kernel-realtime': { stdout: '', stderr: 'cat: /sys/kernel/realtime: No such file or directory\n', exitCode: 1 } }),
+    verdict: 'pass',
+    summary: /realtime=missing; release 6\.12\.0-rt5/,
+  },
+  {
+    id: 'K01',
+    name: 'PREEMPT_RT claimed but unconfirmed',
+    evidence: () =>
+      withProbes(tuned(), {
+        'sys-kernel-realtime': { stdout: '', stderr: 'cat: /sys/kernel/realtime: No such file or directory\n', exitCode: 1 },
+        'boot-config': { stdout: '', stderr: 'grep: /boot/config-6.8.1-1015-realtime: No such file or directory\n', exitCode: 2 },
+      }),
+    verdict: 'warn',
+    summary: /CONFIG_PREEMPT_RT not confirmed/,
+  },
+  { id: 'K02', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /PREEMPT_RT=y NO_HZ_FULL=y .*HZ=1000/ },
+  { id: 'K02', name: 'generic kernel config', evidence: untuned, verdict: 'warn', summary: /PREEMPT_RT=unset/ },
+  { id: 'K02', name: 'Debian VM: config missing', evidence: debianVm, verdict: 'warn', summary: /\/boot\/config-6\.18\.44-fc-v657 missing/ },
+  { id: 'K02', name: 'RT_GROUP_SCHED built in', evidence: () => edit(tuned(), 'boot-config', (s) => s.replace('# CONFIG_RT_GROUP_SCHED is not set', 'CONFIG_RT_GROUP_SCHED=y')), verdict: 'warn', summary: /RT_GROUP_SCHED=y/ },
+  { id: 'K03', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /isolcpus=managed_irq,domain,2-3, isolated=2-3/ },
+  { id: 'K03', name: 'fake-controller cmdline (isolcpus=2,3)', evidence: () => withProbes(tuned(), { 'proc-cmdline': fakeControllerCmdline }), verdict: 'warn', summary: /isolcpus=2,3 lacks managed_irq/ },
+  { id: 'K03', name: 'untuned', evidence: untuned, verdict: 'fail', summary: /no isolcpus= on the kernel command line; isolated=none/ },
+  { id: 'K03', name: 'Debian VM', evidence: debianVm, verdict: 'fail', summary: /no isolcpus=/ },
+  {
+    id: 'K03',
+    name: 'housekeeping CPU isolated',
+    evidence: () => withProbes(cmdline('isolcpus=managed_irq,domain,1-3'), { 'cpu-isolated': '1-3\n' }),
+    verdict: 'fail',
+    summary: /isolcpus=managed_irq,domain,1-3 isolates housekeeping CPU 1/,
+  },
+  {
+    id: 'K03',
+    name: 'no domain flag',
+    evidence: () => withProbes(cmdline('isolcpus=nohz,managed_irq,2-3'), { 'cpu-isolated': '\n' }),
+    verdict: 'fail',
+    summary: /isolated=none/,
+  },
+  { id: 'K04', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /nohz_full=2-3, sysfs nohz_full=2-3/ },
+  { id: 'K04', name: 'untuned', evidence: untuned, verdict: 'warn', summary: /no nohz_full= .*sysfs nohz_full=none/ },
+  { id: 'K04', name: 'Debian VM: no NO_HZ_FULL', evidence: debianVm, verdict: 'warn', summary: /missing \(kernel without NO_HZ_FULL\)/ },
+  { id: 'K04', name: 'housekeeping CPUs in nohz_full', evidence: () => withProbes(cmdline('isolcpus=managed_irq,domain,2-3 nohz_full=0-3'), { 'cpu-nohz_full': '1-3\n' }), verdict: 'fail', summary: /nohz_full=0-3 .*includes housekeeping CPU 0-1/ },
+  { id: 'K05', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /rcu_nocbs=2-3, nohz_full=2-3; 3 rcuo threads, none allowed on CPUs 2-3/ },
+  { id: 'K05', name: 'untuned', evidence: untuned, verdict: 'warn', summary: /not offloaded from CPU 2-3 \(rcu_nocbs=unset/ },
+  {
+    id: 'K05',
+    name: 'rcuo thread floating over RT CPUs',
+    evidence: () => edit(tuned(), 'thread-status', (s) => s.replace(/(rcuop\/3\n(?:.*\n){4}.*Cpus_allowed_list:\t)0-1/, '$10-3')),
+    verdict: 'warn',
+    summary: /allowed on RT CPUs: rcuop\/3 \(0-3\)/,
+  },
+  { id: 'K06', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /irqaffinity=0-1, default_smp_affinity=3 \(CPUs 0-1\)/ },
+  { id: 'K06', name: 'untuned', evidence: untuned, verdict: 'fail', summary: /default_smp_affinity=f \(CPUs 0-3\) includes RT CPU 2-3/ },
+  { id: 'K06', name: 'Debian VM: mask right, no irqaffinity=', evidence: debianVm, verdict: 'warn', summary: /irqaffinity=unset, default_smp_affinity=3/ },
+  { id: 'K07', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /intel_idle\.max_cstate=1, processor\.max_cstate=1/ },
+  { id: 'K07', name: 'untuned', evidence: untuned, verdict: 'warn', summary: /intel_idle\.max_cstate=9, processor\.max_cstate=8: deep C-states allowed/ },
+  { id: 'K07', name: 'Debian VM: no cpuidle driver', evidence: debianVm, verdict: 'pass', summary: /driver none/ },
+  { id: 'K07', name: 'idle=poll', evidence: () => edit(untuned(), 'proc-cmdline', (s) => s.replace('splash', 'splash idle=poll')), verdict: 'warn', summary: /idle=poll/ },
+  {
+    id: 'K07',
+    name: 'PM QoS on the RT CPUs instead of limits',
+    evidence: () => edit(untuned(), 'pm-qos', (s) => s.replace(/(cpu[23]\/power\/pm_qos_resume_latency_us:)0/g, '$11')),
+    verdict: 'pass',
+    summary: /PM QoS cpu2=1 cpu3=1/,
+  },
+  { id: 'K08', name: 'tuned (recorded)', evidence: tuned, verdict: 'pass', summary: /scaling_driver intel_pstate; pstate status active/ },
+  { id: 'K08', name: 'Debian VM (recorded)', evidence: debianVm, verdict: 'pass', summary: /no cpufreq/ },
+  { id: 'K09', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /kernel\.nmi_watchdog=0, kernel\.soft_watchdog=0/ },
+  { id: 'K09', name: 'untuned', evidence: untuned, verdict: 'warn', summary: /NMI watchdog enabled.*kernel\.nmi_watchdog=1/ },
+  { id: 'K09', name: 'Debian VM', evidence: debianVm, verdict: 'pass', summary: /kernel\.watchdog=0/ },
+  { id: 'K10', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /tsc=reliable with constant_tsc, nonstop_tsc/ },
+  { id: 'K10', name: 'untuned', evidence: untuned, verdict: 'warn', summary: /tsc=unset although constant_tsc, nonstop_tsc/ },
+  { id: 'K10', name: 'tsc=reliable without invariant TSC', evidence: () => withProbes(tuned(), { cpuflags: 'constant_tsc\ntsc_deadline_timer\n' }), verdict: 'warn', summary: /tsc=reliable set but .*nonstop_tsc missing/ },
+  { id: 'K10', name: 'not x86', evidence: () => withProbes(tuned(), { cpuflags: '' }), verdict: 'skip', skipReason: 'not applicable', summary: /not an x86 CPU/ },
+  { id: 'K11', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /skew_tick=1/ },
+  { id: 'K11', name: 'untuned', evidence: untuned, verdict: 'warn', summary: /skew_tick=unset/ },
+  { id: 'K12', name: 'tuned (recorded)', evidence: tuned, verdict: 'pass', summary: /mitigations=default; 0 vulnerable; 6 mitigated/ },
+  { id: 'K12', name: 'Debian VM (recorded)', evidence: debianVm, verdict: 'pass', summary: /partly vulnerable: spectre_v2/ },
+  { id: 'K13', name: 'tuned', evidence: tuned, verdict: 'pass', summary: /extras: transparent_hugepage=never/ },
+  { id: 'K13', name: 'Debian VM serial console, quiet printk', evidence: debianVm, verdict: 'pass', summary: /console=ttyS0 with printk console level 4/ },
+  {
+    id: 'K13',
+    name: 'serial console with debug printk',
+    evidence: () => edit(edit(tuned(), 'proc-cmdline', (s) => s.replace('quiet', 'console=ttyS0,115200')), 'sysctl', (s) => s.replace('kernel.printk = 4\t4\t1\t7', 'kernel.printk = 7\t4\t1\t7')),
+    verdict: 'warn',
+    summary: /console=ttyS0,115200 with printk console level 7/,
+  },
+  { id: 'K13', name: 'cgroup v1 forced', evidence: () => edit(tuned(), 'proc-cmdline', (s) => s.replace('quiet', 'systemd.unified_cgroup_hierarchy=0')), verdict: 'fail', summary: /systemd\.unified_cgroup_hierarchy=0 forces cgroup v1/ },
+  ] satisfies Case[]
+).map((c) => ({ profile: tunedProfile, ...c }));
