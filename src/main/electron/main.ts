@@ -5,6 +5,7 @@ import { app, BrowserWindow } from 'electron';
 import { createDispatcher } from '../../shared/rpc';
 import { compose } from '../composition';
 import { appFolderName } from '../platform/data-dir';
+import { installAppMenu } from './app-menu';
 import { bindIpc } from './ipc';
 import { SafeStorageSecretStore } from './safe-storage-secret-store';
 import { createMainWindow, hardenSessions, isTrustedRendererUrl } from './window';
@@ -31,10 +32,11 @@ if (!app.requestSingleInstanceLock()) {
     });
     hardenSessions();
     const unbind = bindIpc(createDispatcher(composition.services), composition.events, isTrustedRendererUrl);
-    createMainWindow();
+    installAppMenu('MXRC Commissioner', app.getVersion());
+    void createMainWindow(dataDir);
 
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+      if (BrowserWindow.getAllWindows().length === 0) void createMainWindow(dataDir);
     });
     app.on('window-all-closed', () => {
       if (process.platform !== 'darwin') app.quit();

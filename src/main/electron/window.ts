@@ -2,6 +2,8 @@ import { join } from 'node:path';
 
 import { app, BrowserWindow, session } from 'electron';
 
+import { loadWindowState, trackWindowState } from './window-state';
+
 export const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
@@ -38,10 +40,12 @@ export function hardenSessions(): void {
   });
 }
 
-export function createMainWindow(): BrowserWindow {
+export async function createMainWindow(dataDir: string): Promise<BrowserWindow> {
+  const state = await loadWindowState(dataDir);
   const window = new BrowserWindow({
     width: 1366,
     height: 768,
+    ...state.bounds,
     minWidth: 1024,
     minHeight: 640,
     show: false,
@@ -63,7 +67,11 @@ export function createMainWindow(): BrowserWindow {
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  window.once('ready-to-show', () => window.show());
+  trackWindowState(window, dataDir);
+  window.once('ready-to-show', () => {
+    if (state.maximized) window.maximize();
+    window.show();
+  });
   void window.loadURL(rendererUrl());
   return window;
 }
