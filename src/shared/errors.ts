@@ -21,6 +21,8 @@ export const errorCodes = [
   'NO_METHOD',
   'CANCELLED',
   'REMOTE_COMMAND',
+  /** The controller's RT service runs; a latency test needs the technician's consent to stop it. */
+  'RT_SERVICE_ACTIVE',
   'INTERNAL',
 ] as const;
 

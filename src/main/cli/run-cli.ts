@@ -1,7 +1,13 @@
 import { Command, CommanderError } from 'commander';
 
 import pkg from '../../../package.json' with { type: 'json' };
+import { registerCheck } from './commands/check-command';
 import { registerConnect } from './commands/connect-command';
+import { registerLatency } from './commands/latency-command';
+import { registerDeploy } from './commands/deploy-command';
+import { registerLogs } from './commands/logs-command';
+import { registerReport } from './commands/report-command';
+import { registerHistory } from './commands/history-command';
 import { exitCodes, reportError } from './output';
 
 /** The `mxrc-commission` command line. Same services as the app, no Electron. */
@@ -23,6 +29,12 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
   registerConnect(program, run);
+  registerCheck(program, run);
+  registerLatency(program, run);
+  registerDeploy(program, run);
+  registerLogs(program, run);
+  registerReport(program, run);
+  registerHistory(program, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -124,12 +124,16 @@ export class DockerodeEngine implements DockerEngine {
 
   async loadImage(body: Readable, opts: { signal?: AbortSignal } = {}): Promise<LoadImageResult> {
     let response: NodeJS.ReadableStream;
+    // on cancel the request is destroyed by docker-modem; the file stream must close too
+    opts.signal?.addEventListener('abort', () => body.destroy(), { once: true });
     try {
       const options: Record<string, unknown> = { quiet: true };
       if (opts.signal) options.abortSignal = opts.signal;
       response = (await this.docker.loadImage(body, options));
     } catch (error) {
       body.destroy();
+      // an aborted request surfaces as "socket hang up"; it was the technician, not the link
+      if (opts.signal?.aborted) throw new AppError('CANCELLED', 'Loading the image: cancelled.');
       throw engineError(error, 'Loading the image');
     }
     const text = await new Promise<string>((resolve, reject) => {
@@ -137,7 +141,7 @@ export class DockerodeEngine implements DockerEngine {
       const onAbort = (): void => reject(new AppError('CANCELLED', 'Loading the image: cancelled.'));
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (error: Error) => reject(engineError(error, 'Loading the image')));
+      response.on('error', (error: Error) => reject(opts.signal?.aborted ? new AppError('CANCELLED', 'Loading the image: cancelled.') : engineError(error, 'Loading the image')));
       response.on('end', () => {
         opts.signal?.removeEventListener('abort', onAbort);
         resolve(Buffer.concat(chunks).toString('utf8'));

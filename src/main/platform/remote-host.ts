@@ -66,6 +66,8 @@ export interface RemoteHost {
   sftp(): Promise<RemoteFiles>;
   /** A stream to a UNIX socket on the controller (OpenSSH direct-streamlocal), e.g. /var/run/docker.sock. */
   openUnixSocket(path: string): Promise<Duplex>;
+  /** A TCP stream to host:port as seen from the controller (OpenSSH direct-tcpip), e.g. the WebAPI on localhost:8080. */
+  openTcp(host: string, port: number): Promise<Duplex>;
   /** True while the underlying connection is usable. */
   readonly connected: boolean;
   /** Called once when the connection closes (expected or not). Returns an unsubscribe function. */

@@ -172,6 +172,8 @@ async function connectClient(endpoint: SshEndpoint, auth: Partial<ConnectConfig>
     client.once('ready', () => {
       settled = true;
       client.removeListener('error', onError);
+      // Small interactive packets (terminal keys, health probes through a forward) must not wait for Nagle.
+      client.setNoDelay(true);
       const key: PresentedHostKey | null = presented;
       if (!key) {
         client.end();
@@ -188,6 +190,22 @@ async function connectClient(endpoint: SshEndpoint, auth: Partial<ConnectConfig>
       reject(classifySshError(error, endpoint));
     }
   });
+}
+
+/**
+ * OpenSSH turns on TCP_NODELAY for a connection only once a session asks for a PTY. Without it, a small reply
+ * written in two parts (HTTP headers, then body) waits for our delayed ACK: 40 ms stalls on tunnelled health
+ * probes and sluggish terminals. One PTY request at connect time makes the whole connection interactive.
+ */
+async function markInteractive(host: Ssh2RemoteHost): Promise<void> {
+  try {
+    const child = await host.spawn('true', { pty: { cols: 80, rows: 24 } });
+    child.stdout.resume();
+    child.stderr.resume();
+    await Promise.race([child.exit, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  } catch {
+    // A server that refuses PTYs still works, only with Nagle's delays.
+  }
 }
 
 /** Open the one shared connection to a controller, through its jump host when it has one. */
@@ -213,6 +231,7 @@ export async function connectSsh(req: SshConnectRequest): Promise<SshConnection>
   try {
     const { client, hostKey, serverIdent } = await connectClient(req.target, targetAuth, req, sock);
     const host = new Ssh2RemoteHost(req.controllerId, client, jumpClient);
+    await markInteractive(host);
     return { host, hostKey, serverIdent };
   } catch (error) {
     jumpClient?.end();

@@ -38,6 +38,17 @@ function channelError(error: Error, what: string): AppError {
   return AppError.from(error);
 }
 
+/** http.Agent and docker-modem call socket methods an ssh2 channel lacks (lab.md §3.4). */
+function asSocketLike(channel: ClientChannel): Duplex {
+  const socketLike = channel as unknown as Record<string, unknown>;
+  for (const name of ['setNoDelay', 'setKeepAlive', 'ref', 'unref']) socketLike[name] ??= () => channel;
+  socketLike.setTimeout ??= (_ms: number, cb?: () => void) => {
+    if (cb) channel.once('timeout', cb);
+    return channel;
+  };
+  return channel;
+}
+
 export class Ssh2RemoteHost implements RemoteHost {
   private readonly execSlots = new Semaphore(maxConcurrentExec);
   private readonly closeListeners = new Set<(reason: { expected: boolean; message?: string }) => void>();
@@ -255,14 +266,17 @@ export class Ssh2RemoteHost implements RemoteHost {
         error ? reject(new AppError('REMOTE_COMMAND', `The controller refused access to ${path} (${error.message}).`, 'Check that the socket exists and that the SSH user may use it (e.g. member of the docker group).')) : resolve(ch),
       );
     });
-    // http.Agent and docker-modem call socket methods an ssh2 channel lacks (lab.md §3.4).
-    const socketLike = channel as unknown as Record<string, unknown>;
-    for (const name of ['setNoDelay', 'setKeepAlive', 'ref', 'unref']) socketLike[name] ??= () => channel;
-    socketLike.setTimeout ??= (_ms: number, cb?: () => void) => {
-      if (cb) channel.once('timeout', cb);
-      return channel;
-    };
-    return channel;
+    return asSocketLike(channel);
+  }
+
+  async openTcp(host: string, port: number): Promise<Duplex> {
+    this.requireConnected('Opening a tunnel');
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, host, port, (error, ch) =>
+        error ? reject(new AppError('REMOTE_COMMAND', `The controller could not open ${host}:${port} (${error.message}).`, 'Check that the service listens there and that the SSH server allows TCP forwarding.')) : resolve(ch),
+      );
+    });
+    return asSocketLike(channel);
   }
 
   async close(): Promise<void> {

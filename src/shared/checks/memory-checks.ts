@@ -141,6 +141,8 @@ const m04: CheckDefinition = {
   title: 'RT process memory locked',
   group: 'memory',
   probes: [P.rtProcess],
+  // The unit's state names why the process is missing; without declaring it a live run may not have it yet.
+  optionalProbes: [P.units],
   why: 'Pages that are not locked can be reclaimed and fault back in during a cycle: a minor fault costs µs, a major one ms.',
   evaluate(ev, profile) {
     const proc = rtProcessOf(ev);

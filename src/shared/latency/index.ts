@@ -12,3 +12,5 @@ export * from './histogram-stats';
 export * from './latency-verdict';
 export * from './rtla-types';
 export { parseRtlaTimerlatOutput } from './rtla-parser';
+export * from './live-status';
+export * from './latency-json';

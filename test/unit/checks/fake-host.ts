@@ -70,6 +70,9 @@ export class FakeHost implements RemoteHost {
   openUnixSocket(): never {
     throw new Error('not used by the checks');
   }
+  openTcp(): never {
+    throw new Error('not used by the checks');
+  }
   onClose(): () => void {
     return () => undefined;
   }

@@ -86,6 +86,7 @@ describe('contract over a transport', () => {
     off();
     hub.emit('connection.state', { controllerId: 'a', status: 'disconnected', since: 'later' });
     assert.deepEqual(seen, ['a:connected']);
-    assert.deepEqual([...eventTopics], ['connection.state']);
+    assert.ok(eventTopics.includes('connection.state'));
+    assert.equal(new Set(eventTopics).size, eventTopics.length, 'every topic listed once');
   });
 });

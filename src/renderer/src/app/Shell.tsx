@@ -1,10 +1,15 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ChecksScreen } from '../features/checks/ChecksScreen';
 import { ConnectFlowDialogs } from '../features/controllers/ConnectFlowDialogs';
 import { ControllersPage } from '../features/controllers/ControllersPage';
 import { useConnectFlow } from '../features/controllers/connect-flow';
 import { HostKeyChangedPage } from '../features/controllers/HostKeyChangedPage';
+import { ReportsScreen } from '../features/reports/ReportsScreen';
+import { RunScreen } from '../features/run/RunScreen';
+import { DeployPage } from '../features/deploy/DeployPage';
+import { LatencyScreen } from '../features/latency';
 import { ErrorBoundary } from './ErrorBoundary';
 import { NavBar } from './NavBar';
 import { PlaceholderScreen } from './PlaceholderScreen';
@@ -20,12 +25,17 @@ function ScreenView({ screen, onGo }: { screen: Screen; onGo: (screen: Screen) =
       return <ControllersPage />;
     case 'settings':
       return <SettingsScreen />;
-    case 'run':
-    case 'checks':
-    case 'latency':
     case 'deploy':
-    case 'logs':
+      return <DeployPage onGo={onGo} />;
+    case 'checks':
+      return <ChecksScreen onGo={onGo} />;
+    case 'latency':
+      return <LatencyScreen onGoToControllers={() => onGo('controllers')} />;
+    case 'run':
+      return <RunScreen onGo={onGo} />;
     case 'reports':
+      return <ReportsScreen />;
+    case 'logs':
       return <PlaceholderScreen screen={screen} onGo={onGo} />;
   }
 }
