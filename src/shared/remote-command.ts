@@ -1,3 +1,5 @@
+import { isCpuList } from './cpu-list';
+
 /**
  * Remote commands are built from fixed templates; every value that comes from a person or a file is quoted as
  * ONE literal shell word. Use `sh` for templates, never string concatenation.
@@ -26,7 +28,8 @@ export function sh(strings: TemplateStringsArray, ...values: ReadonlyArray<strin
  * `cores` must be a validated cpu list (digits, commas, dashes).
  */
 export function onHousekeeping(command: string, cores: string): string {
-  if (!/^[0-9,-]+$/.test(cores)) throw new Error(`invalid housekeeping core list "${cores}"`);
+  // The characters alone are not enough: "-" or "--" would become taskset's options.
+  if (!/^[0-9,-]+$/.test(cores) || !isCpuList(cores)) throw new Error(`invalid housekeeping core list "${cores}"`);
   return `taskset -c ${cores} nice -n 10 sh -c ${quote(command)}`;
 }
 

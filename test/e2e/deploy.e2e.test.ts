@@ -143,7 +143,7 @@ describe('Deploy screen in browser mode', () => {
     const result = page.getByTestId('deploy-result');
     await result.waitFor({ timeout: 180_000 });
     assert.equal(await result.getAttribute('data-result'), 'deployed', await result.innerText());
-    assert.match(await page.getByTestId('deploy-probe').innerText(), /Acceptance probe \(timed on the controller\): 200 requests, p50 [\d.]+ ms, p99 [\d.]+ ms/);
+    assert.match(await page.getByTestId('deploy-probe').innerText(), /Acceptance probe \(through the SSH tunnel\): 200 requests, p50 [\d.]+ ms, p99 [\d.]+ ms/);
     for (const step of ['verify-archive', 'upload', 'load', 'verify-image', 'create', 'start', 'health', 'probe']) {
       assert.equal(await page.locator(`[data-step="${step}"]`).getAttribute('data-state'), 'done', step);
     }

@@ -91,7 +91,7 @@ describe('Reports screen in browser mode (offline history)', () => {
     await page.getByTestId('reports-sheet-openItems').fill('Replace the NIC firmware at the next stop');
     assert.equal(await page.getByTestId('reports-export').isDisabled(), true, 'export waits for the details to be saved');
     await page.getByTestId('reports-sheet-save').click();
-    await page.waitForFunction('!document.querySelector(\'[data-testid="reports-export"]\').disabled');
+    await page.locator('[data-testid="reports-export"]:not([disabled])').waitFor();
 
     await page.getByTestId('reports-preview').click();
     const frame = page.frameLocator('[data-testid="reports-preview-dialog"] iframe');

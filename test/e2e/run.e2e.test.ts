@@ -90,6 +90,7 @@ describe('commissioning run in browser mode against the lab controller', { timeo
   }
 
   async function latency(id: 'baseline' | 'latencyAfter', name: string): Promise<void> {
+    await step(id).locator('button').click();
     await page.locator(`[data-testid="run-panel"][data-step="${id}"]`).waitFor();
     await page.getByTestId('run-latency-duration').fill('5');
     if (id === 'latencyAfter') await page.getByTestId('run-latency-stop-rt').check();
@@ -113,9 +114,13 @@ describe('commissioning run in browser mode against the lab controller', { timeo
     archive = await buildImageArchive({ tag, cmd: httpdCmd(port), healthBody: 'ok\n', padBytes: 4 * 1024 * 1024 });
     composePath = join(dir, 'docker-compose.yml');
     writeFileSync(composePath, webapiCompose({ image: tag, containerName: container, port, runDir: lab.docker.mxrcRunDir }));
-    for (const file of ['mxrc-rt', 'mxrc-nonrt']) {
+    // Stand-ins for the real binaries: the RT one locks its memory and runs SCHED_FIFO like mxrc-rt does.
+    for (const [file, text] of [
+      ['mxrc-rt', '#!/bin/sh\nexec /usr/bin/cyclictest -m -q -p80 -t1 -i1000\n'],
+      ['mxrc-nonrt', '#!/bin/sh\nexec sleep infinity\n'],
+    ] as const) {
       bins[file] = join(dir, file);
-      writeFileSync(bins[file] ?? '', '#!/bin/sh\nexec sleep infinity\n');
+      writeFileSync(bins[file] ?? '', text);
       chmodSync(bins[file] ?? '', 0o755);
     }
     removeServices();
@@ -228,12 +233,14 @@ describe('commissioning run in browser mode against the lab controller', { timeo
   });
 
   test('WebAPI acceptance probe, then the report ends the run', async () => {
+    await step('probe').locator('button').click();
     await page.locator('[data-testid="run-panel"][data-step="probe"]').waitFor();
     await page.getByTestId('run-probe-start').click();
     await settle('probe', 'Lab VM: WebAPI shares the vCPU with the test load');
     assert.match(await step('probe').innerText(), /p99 [\d.]+ ms of 200 requests \(limit < 10 ms\)/);
     await shot('10-probe');
 
+    await step('report').locator('button').click();
     await page.locator('[data-testid="run-panel"][data-step="report"]').waitFor();
     await page.getByTestId('run-report-format-pdf').check();
     await page.getByTestId('run-report-lang-en').check();

@@ -6,6 +6,7 @@ import { createDispatcher } from '../../shared/rpc';
 import { compose } from '../composition';
 import { appFolderName } from '../platform/data-dir';
 import { installAppMenu } from './app-menu';
+import { ElectronPdfPrinter } from './electron-pdf-printer';
 import { bindIpc } from './ipc';
 import { SafeStorageSecretStore } from './safe-storage-secret-store';
 import { createMainWindow, hardenSessions, isTrustedRendererUrl } from './window';
@@ -28,6 +29,7 @@ if (!app.requestSingleInstanceLock()) {
       dataDir,
       mode: 'electron',
       secrets: new SafeStorageSecretStore(dataDir),
+      pdfPrinter: new ElectronPdfPrinter(),
       versions: { electron: process.versions.electron ?? '', chrome: process.versions.chrome ?? '' },
     });
     hardenSessions();

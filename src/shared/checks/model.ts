@@ -119,10 +119,12 @@ const unitName = z
   .trim()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9@._:\\-]+$/, 'Not a systemd unit name');
+  // No leading "-": probes pass units to systemctl, which would read "-H…" as an option.
+  .regex(/^[A-Za-z0-9@._:\\][A-Za-z0-9@._:\\-]*$/, 'Not a systemd unit name');
 const optionalName = z.preprocess(
   (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-  z.string().trim().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, 'Not a network interface name').optional(),
+  // No leading "-": ethtool would read it as an option.
+  z.string().trim().regex(/^[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}$/, 'Not a network interface name').optional(),
 );
 
 export const thresholdsSchema = z.object({

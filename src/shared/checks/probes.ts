@@ -194,7 +194,8 @@ export const limitsConf = probe(
   'limits-conf',
   `grep -rsE '^\\s*[^#].*\\s(memlock|rtprio)\\s' /etc/security/limits.conf /etc/security/limits.d/`,
 );
-export const health = probe('health', `curl -sS -o /dev/null -m 2 -w '%{http_code} %{time_total}\\n' "$HEALTH_URL"`);
+// -g: no URL globbing, so a health URL with [1-9999] or {a,b} is one request, not thousands.
+export const health = probe('health', `curl -sS -g -o /dev/null -m 2 -w '%{http_code} %{time_total}\\n' "$HEALTH_URL"`);
 
 /** MainPID of the unit, else the oldest process named like the unit (lab hosts run the loop without systemd). */
 function findPid(unitVar: string): string {

@@ -344,6 +344,9 @@ export function mapCompose(text: string, ctx: ComposeContext): ComposeMapping {
   if (svc.container_name !== undefined) {
     name = scalarText(svc.container_name) ?? '';
     if (!containerNamePattern.test(name)) problems.push({ ...at(`${base}.container_name`), message: `"${name}" is not a valid container name` });
+  } else if (!containerNamePattern.test(name)) {
+    // It goes into Docker API paths (/containers/NAME/json) as it is: only a valid container name may.
+    problems.push({ ...at(base), message: `the service name "${name}" is not a valid container name: rename the service or set container_name` });
   } else {
     adaptations.push({ key: `${base}.container_name`, message: `no container_name: the container is named after the service, "${serviceName}"` });
   }

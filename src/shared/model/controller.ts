@@ -47,7 +47,14 @@ export const controllerInputSchema = z
     jump: jumpHostSchema.nullable().default(null),
     rtCores: cpuList.default(defaultRtCores),
     housekeepingCores: cpuList.default(defaultHousekeepingCores),
-    rtUnit: z.string().trim().min(1).max(128).default('mxrc-rt.service'),
+    // Goes to systemctl on the controller: a unit name only, never something systemctl would take as an option.
+    rtUnit: z
+      .string()
+      .trim()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9@._:\\][A-Za-z0-9@._:\\-]*$/, 'A systemd unit name has letters, digits and @ . _ : - \\ only and does not start with "-" (e.g. mxrc-rt.service)')
+      .default('mxrc-rt.service'),
     notes: z.string().max(2000).default(''),
   })
   .superRefine((value, ctx) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -11,7 +11,7 @@ import type { PdfPrinter } from '../../../src/main/services/report/pdf-printer';
 import { reportDocumentSchema } from '../../../src/shared/model/report';
 import type { DriftReport } from '../../../src/shared/model/report';
 import { runCli } from '../../support/run-cli';
-import { controllerKey, writeTwoVisits } from './fixture';
+import { controllerKey, deployment, writeTwoVisits } from './fixture';
 
 const noPdf: PdfPrinter = { print: () => Promise.reject(new Error('no PDF in unit tests')) };
 
@@ -26,12 +26,18 @@ describe('history and drift audit on a two-visit fixture (offline)', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mxrc-history-'));
     await writeTwoVisits(dataDir);
+    mkdirSync(join(dataDir, 'deployments', '10.0.0.9_22'), { recursive: true });
+    writeFileSync(join(dataDir, 'deployments', '10.0.0.9_22', 'x.json'), JSON.stringify({ ...deployment('services', '2026-11-28T08:00:00.000Z', ''), controllerId: '10.0.0.9:22' }));
   });
 
   test('controllers and visits, with counts and the latest verdict of each kind', async () => {
     const reports = offlineReports(dataDir, { name: 'mxrc-commissioner', version: '0.1.0' }, noPdf);
     const controllers = await reports.controllers();
-    assert.deepEqual(controllers.map((c) => [c.key, c.name, c.isProfile, c.visits, c.lastVisit]), [[controllerKey, controllerKey, false, 2, '2026-11-27']]);
+    assert.deepEqual(controllers.map((c) => [c.key, c.name, c.isProfile, c.visits, c.lastVisit]), [
+      ['10.0.0.9:22', '10.0.0.9:22', false, 1, '2026-11-28'],
+      [controllerKey, controllerKey, false, 2, '2026-11-27'],
+    ], 'a controller with only a CLI deployment (Deploy history folder) is listed too');
+    assert.deepEqual((await reports.visits('10.0.0.9:22')).map((v) => [v.visit, v.counts]), [['2026-11-28', { deployment: 1 }]]);
     const visits = await reports.visits(controllerKey);
     assert.deepEqual(visits.map((v) => v.visit), ['2026-11-20', '2026-11-27']);
     assert.deepEqual(visits[0]?.counts, { 'check-run': 1, 'latency-run': 2, deployment: 2, probe: 1 }, 'the Deploy-history deployment counts for its day');

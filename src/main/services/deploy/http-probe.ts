@@ -89,11 +89,12 @@ export async function tunnelProbe(dial: TcpDialer, url: string, count: number, t
 /** curl on the controller: one process, `count` transfers, each timed by curl itself (time_total). */
 export async function controllerProbe(runner: RemoteRunner, url: string, count: number, thresholdMs: number, signal?: AbortSignal): Promise<ProbeResult> {
   target(url);
-  // curl reads the URL list from stdin (a config file), so nothing from the profile reaches the command line
+  // curl reads the URL list from stdin (a config file), so nothing from the profile reaches the command line;
+  // --globoff: a URL with [1-9999] or {a,b} is one request, not thousands against the controller's WebAPI
   const config = Array.from({ length: count }, () => `url = ${JSON.stringify(url)}\noutput = "/dev/null"\n`).join('');
   const opts: Parameters<RemoteRunner['run']>[1] = { allowFail: true, stdin: config, timeoutMs: 30_000 + count * 3000, what: 'The health probe (curl)' };
   if (signal) opts.signal = signal;
-  const result = await runner.run(sh`command -v curl >/dev/null || exit 127; curl -sS --max-time 3 -w ${'%{http_code} %{time_total}\n'} --config -`, opts);
+  const result = await runner.run(sh`command -v curl >/dev/null || exit 127; curl -sS --globoff --max-time 3 -w ${'%{http_code} %{time_total}\n'} --config -`, opts);
   if (result.exitCode === 127) {
     throw new AppError('TOOL_MISSING', 'curl is not installed on the controller, so the health endpoint cannot be probed there.', 'Install curl on the controller (apt install curl).');
   }

@@ -192,6 +192,30 @@ async function sha256Local(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * Names of config files installed into INSTALL_DIR/config. A name is also a word of the rollback manifest (one
+ * line per file, fields separated by spaces): a space or a line break there would lose the file on rollback or
+ * forge a manifest line.
+ */
+const configFileName = /^[A-Za-z0-9_][A-Za-z0-9._+-]*$/;
+
+/** Names the staging and backup folders already use (binaries, units, the manifest itself). */
+const reservedNames = ['mxrc-rt', 'mxrc-nonrt', 'units', 'manifest', nonrtUnit, rtUnit, webapiUnit];
+
+function checkConfigFileNames(files: readonly string[]): void {
+  const seen = new Set<string>(reservedNames);
+  for (const file of files) {
+    const name = basename(file);
+    if (!configFileName.test(name)) {
+      throw new AppError('INVALID_INPUT', `The config file name "${name}" cannot be installed on the controller.`, 'Rename the file to letters, digits, dots, dashes and underscores only (e.g. mxrc-rt.yaml) and choose it again.');
+    }
+    if (seen.has(name)) {
+      throw new AppError('INVALID_INPUT', reservedNames.includes(name) ? `A config file may not be named "${name}": the deployment uses that name itself.` : `Two config files are both named "${name}".`, 'Give each config file its own name.');
+    }
+    seen.add(name);
+  }
+}
+
 export interface ServicesInput {
   rtBin: string;
   nonrtBin: string;
@@ -219,6 +243,7 @@ export async function deployServices(runner: RemoteRunner, profile: ServicesProf
   const backupDir = `${backupRoot}/${op.id}`;
   const staging = `/tmp/mxrc-deploy-${op.id}`;
 
+  checkConfigFileNames(input.configFiles);
   op.step('prepare', 'Checking sudo and the systemd tools on the controller');
   await runner.requireSudo();
   const tools = await runner.run(sh`for t in systemctl systemd-analyze sha256sum install chrt taskset; do command -v "$t" >/dev/null || echo "$t"; done`, { timeoutMs: 15_000 });

@@ -227,7 +227,8 @@ export class LatencyControllerOps {
       sh`pgrep -a -f -- ${runDir} 2>/dev/null | grep -v -e pgrep -e 'sh -c' || true`,
       // The runner leads its process group (setsid or systemd): cyclictest, stress-ng and its workers are in it.
       /^\d+$/.test(runnerPid) ? `pgrep -a -g ${runnerPid} 2>/dev/null || true` : 'true',
-      launcher === 'systemd-run' ? sh`if [ "$(systemctl is-active ${unit} 2>/dev/null)" = active ]; then echo "unit ${unit} active"; fi` : 'true',
+      // printf, not echo "…": a quoted word inside double quotes would be taken apart again by the shell.
+      launcher === 'systemd-run' ? sh`if [ "$(systemctl is-active ${unit} 2>/dev/null)" = active ]; then printf 'unit %s active\\n' ${unit}; fi` : 'true',
     ];
     const result = await this.run(lines.join('\n'), { timeoutMs: 15_000 });
     return [...new Set(result.stdout.split('\n').map((line) => line.trim()).filter(Boolean))];

@@ -12,7 +12,7 @@ import type { PdfPrinter } from './pdf-printer';
 import { ChromiumPdfPrinter } from './pdf-printer';
 import { ReportService } from './report-service';
 import type { DeploymentHistoryReader } from './visit-records';
-import { VisitRecordsReader } from './visit-records';
+import { deploymentControllers, VisitRecordsReader } from './visit-records';
 import { VisitSheetStore } from './visit-sheets';
 
 export interface ReportsDeps {
@@ -50,7 +50,7 @@ async function allDeployments(results: ResultsStore, history: DeploymentHistoryR
  */
 export function composeReports(deps: ReportsDeps): { services: Pick<AppServices, 'history' | 'reports' | 'run'>; reports: ReportService; runs: RunService; dispose: () => void } {
   const profileName = async (key: string): Promise<string | null> => (await deps.listControllers().catch(() => [])).find((c) => c.id === key)?.name ?? null;
-  const records = new VisitRecordsReader(deps.results, deps.deployHistory, profileName);
+  const records = new VisitRecordsReader(deps.results, deps.deployHistory, profileName, () => deploymentControllers(deps.dataDir));
   const sheets = new VisitSheetStore(deps.dataDir);
   const runStore = new RunStore(deps.dataDir);
   const reports = new ReportService({

@@ -7,7 +7,7 @@ import { ResultsStore } from '../store/results-store';
 import type { PdfPrinter } from './pdf-printer';
 import { ChromiumPdfPrinter } from './pdf-printer';
 import { ReportService } from './report-service';
-import { VisitRecordsReader } from './visit-records';
+import { deploymentControllers, VisitRecordsReader } from './visit-records';
 import { VisitSheetStore } from './visit-sheets';
 
 /** History and reports over a data folder without connections or Electron (the CLI's `report` and `history`). */
@@ -17,7 +17,12 @@ export function offlineReports(dataDir: string, tool: { name: string; version: s
   const runs = new RunStore(dataDir);
   return new ReportService({
     dataDir,
-    records: new VisitRecordsReader(new ResultsStore(join(dataDir, 'results')), new DeploymentHistory(dataDir), async (key) => (await profiles()).find((c) => c.id === key)?.name ?? null),
+    records: new VisitRecordsReader(
+      new ResultsStore(join(dataDir, 'results')),
+      new DeploymentHistory(dataDir),
+      async (key) => (await profiles()).find((c) => c.id === key)?.name ?? null,
+      () => deploymentControllers(dataDir),
+    ),
     sheets: new VisitSheetStore(dataDir),
     printer,
     profile: async (key) => {

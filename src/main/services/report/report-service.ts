@@ -147,8 +147,10 @@ export class ReportService {
     return { html: reportHtmlText(sealed, sha256Hex), sha256: sealed.integrity.sha256 };
   }
 
-  defaultPath(controller: string, visit: string, format: keyof typeof extensions, language: ReportLanguage): string {
-    const name = `mxrc-report-${storeSegment(controller, 'controller').replace(/[^A-Za-z0-9._-]/g, '_')}-${storeSegment(visit, 'visit').replace(/[^A-Za-z0-9._-]/g, '_')}-${language}.${extensions[format]}`;
+  /** <data dir>/reports/<controller>/<visit>/mxrc-report-<controller name>-<visit>-<lang>.<ext> */
+  defaultPath(controller: string, visit: string, format: keyof typeof extensions, language: ReportLanguage, displayName = controller): string {
+    const safe = (text: string): string => text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'controller';
+    const name = `mxrc-report-${safe(displayName)}-${safe(visit)}-${language}.${extensions[format]}`;
     return join(this.deps.dataDir, 'reports', storeSegment(controller, 'controller'), storeSegment(visit, 'visit'), name);
   }
 
@@ -164,7 +166,7 @@ export class ReportService {
     const overview = await this.resolveVisit(controller, visit);
     const sealed = await this.sealed(controller, overview.visit, request.language);
     const content = await this.render(sealed, request.format);
-    const path = resolve(request.out ?? this.defaultPath(controller, overview.visit, request.format, request.language));
+    const path = resolve(request.out ?? this.defaultPath(controller, overview.visit, request.format, request.language, sealed.controller.name));
     try {
       await mkdir(dirname(path), { recursive: true });
       await writeFileAtomic(path, content, { mode: 0o644 });

@@ -1,3 +1,6 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import type { CheckRunRecord } from '../../../shared/model/checks';
 import type { DeploymentRecord, ProbeResult } from '../../../shared/model/deploy';
 import type { LatencyRunRecord } from '../../../shared/model/latency';
@@ -10,6 +13,28 @@ import { localDay, storeSegment } from './store-paths';
 /** Deployments kept outside the ResultsStore (the Deploy history folder), per controller id. */
 export interface DeploymentHistoryReader {
   list(controllerId: string, limit?: number): Promise<DeploymentRecord[]>;
+}
+
+/**
+ * Controller ids that have deployments in `<data dir>/deployments/` (folder names lose colons, so the id is read
+ * from a record): a visit in which only `mxrc-commission deploy` ran still shows up in the history.
+ */
+export async function deploymentControllers(dataDir: string): Promise<string[]> {
+  const root = join(dataDir, 'deployments');
+  const out: string[] = [];
+  for (const folder of await readdir(root).catch(() => [] as string[])) {
+    const files = (await readdir(join(root, folder)).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
+    for (const file of files) {
+      const id = await readFile(join(root, folder, file), 'utf8')
+        .then((text) => (JSON.parse(text) as Partial<DeploymentRecord>).controllerId)
+        .catch(() => undefined);
+      if (typeof id === 'string' && id !== '') {
+        out.push(id);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 const verdictRank: Readonly<Record<NonNullable<ResultSummary['verdict']>, number>> = { info: 0, pass: 1, warn: 2, error: 3, fail: 4 };
@@ -25,6 +50,7 @@ export class VisitRecordsReader {
     private readonly store: ResultsStore,
     private readonly deployHistory: DeploymentHistoryReader | null,
     private readonly profileName: (key: string) => Promise<string | null>,
+    private readonly extraControllers: () => Promise<string[]> = async () => [],
   ) {}
 
   private async historyDeployments(controller: string): Promise<DeploymentRecord[]> {
@@ -34,10 +60,15 @@ export class VisitRecordsReader {
 
   /** Every controller with stored results, by its original key (folder names lose colons). */
   async controllers(): Promise<HistoryController[]> {
-    const out: HistoryController[] = [];
+    const keys = new Set<string>();
     for (const folder of await this.store.controllers()) {
       const summaries = await this.store.list({ controller: folder });
-      const key = summaries[0]?.controller ?? folder;
+      keys.add(summaries[0]?.controller ?? folder);
+    }
+    const folders = new Set([...keys].map((k) => k.replace(/:/g, '_')));
+    for (const id of await this.extraControllers()) if (!folders.has(id.replace(/:/g, '_'))) keys.add(id);
+    const out: HistoryController[] = [];
+    for (const key of keys) {
       const visits = await this.visits(key);
       const last = visits.at(-1);
       const name = await this.profileName(key);

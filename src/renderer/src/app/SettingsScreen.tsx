@@ -1,12 +1,102 @@
+import type { FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { Button } from '../components/Button';
+import { Field } from '../components/Field';
+import { readScrollback, scrollbackChoices, writeScrollback } from '../features/logs/log-presets';
 import { languages, setLanguage } from '../i18n/i18n';
 import { useAppInfo } from './app-info';
+import type { ControllerDefaults, ControllerDefaultsField } from './controller-defaults';
+import { factoryControllerDefaults } from './controller-defaults';
 import { usePreferences } from './preferences';
 import { screens } from './screens';
 import type { ThemeChoice } from './theme';
 
 const themes: ThemeChoice[] = ['system', 'light', 'dark'];
+
+/** RT setup a new controller profile starts with; checked by the server's own rules before it is kept. */
+function NewControllerDefaults() {
+  const { t } = useTranslation();
+  const { controllerDefaults, setControllerDefaults } = usePreferences();
+  const [values, setValues] = useState<ControllerDefaults>(controllerDefaults);
+  const [problems, setProblems] = useState<Partial<Record<ControllerDefaultsField, string>>>({});
+  const [saved, setSaved] = useState(false);
+  const changed = (Object.keys(values) as ControllerDefaultsField[]).some((field) => values[field].trim() !== controllerDefaults[field]);
+
+  const set = (field: ControllerDefaultsField, value: string) => {
+    setValues((v) => ({ ...v, [field]: value }));
+    setProblems((p) => ({ ...p, [field]: undefined, ...(field === 'housekeepingCores' ? { rtCores: undefined } : {}) }));
+    setSaved(false);
+  };
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    const found = setControllerDefaults(values);
+    setProblems(found);
+    setSaved(Object.keys(found).length === 0);
+  };
+  const field = (name: ControllerDefaultsField, label: string, hint: string) => (
+    <Field label={label} hint={hint} className={name === 'rtUnit' ? undefined : 'grow'} {...(problems[name] ? { error: t(`controllers.form.invalid.${name}`), errorDetail: problems[name] } : {})}>
+      {(control) => <input {...control} name={name} spellCheck={false} autoComplete="off" value={values[name]} onChange={(event) => set(name, event.target.value)} data-testid={`settings-default-${name}`} />}
+    </Field>
+  );
+
+  return (
+    <section className="card" data-testid="settings-controller-defaults">
+      <form onSubmit={save} noValidate>
+        <h2 className="section-title">{t('settings.newControllers')}</h2>
+        <p className="muted small">{t('settings.newControllersHint')}</p>
+        <div className="field-row">
+          {field('rtCores', t('controllers.form.rtCores'), t('controllers.form.rtCoresHint'))}
+          {field('housekeepingCores', t('controllers.form.housekeepingCores'), t('controllers.form.housekeepingCoresHint'))}
+        </div>
+        {field('rtUnit', t('controllers.form.rtUnit'), t('controllers.form.rtUnitHint'))}
+        <div className="row-actions">
+          <Button type="submit" variant="primary" disabled={!changed} data-testid="settings-defaults-save">
+            {t('settings.saveDefaults')}
+          </Button>
+          <Button onClick={() => (Object.keys(factoryControllerDefaults) as ControllerDefaultsField[]).forEach((name) => set(name, factoryControllerDefaults[name]))}>{t('settings.resetDefaults')}</Button>
+          {saved ? (
+            <span className="muted small" role="status" data-testid="settings-defaults-saved">
+              {t('settings.defaultsSaved')}
+            </span>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** How many lines a new log tab or terminal keeps: the same setting as the Logs screen's "Keep" menu. */
+function TerminalScrollback() {
+  const { t } = useTranslation();
+  const [lines, setLines] = useState(readScrollback);
+  return (
+    <section className="card">
+      <h2 className="section-title">{t('settings.terminal')}</h2>
+      <Field label={t('settings.scrollback')} hint={t('settings.scrollbackHint')}>
+        {(control) => (
+          <select
+            {...control}
+            value={lines}
+            data-testid="settings-scrollback"
+            onChange={(event) => {
+              const next = Number(event.target.value);
+              setLines(next);
+              writeScrollback(next);
+            }}
+          >
+            {scrollbackChoices.map((choice) => (
+              <option key={choice} value={choice}>
+                {t('logs.lines', { count: choice })}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    </section>
+  );
+}
 
 export function SettingsScreen() {
   const { t, i18n } = useTranslation();
@@ -41,6 +131,8 @@ export function SettingsScreen() {
             ))}
           </fieldset>
         </section>
+        <NewControllerDefaults />
+        <TerminalScrollback />
         <section className="card">
           <h2 className="section-title">{t('settings.shortcuts')}</h2>
           <table className="table compact">

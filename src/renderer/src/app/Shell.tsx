@@ -10,9 +10,9 @@ import { ReportsScreen } from '../features/reports/ReportsScreen';
 import { RunScreen } from '../features/run/RunScreen';
 import { DeployPage } from '../features/deploy/DeployPage';
 import { LatencyScreen } from '../features/latency';
+import { LogsScreen } from '../features/logs';
 import { ErrorBoundary } from './ErrorBoundary';
 import { NavBar } from './NavBar';
-import { PlaceholderScreen } from './PlaceholderScreen';
 import type { Screen } from './screens';
 import { SettingsScreen } from './SettingsScreen';
 import { StatusBar } from './StatusBar';
@@ -36,7 +36,7 @@ function ScreenView({ screen, onGo }: { screen: Screen; onGo: (screen: Screen) =
     case 'reports':
       return <ReportsScreen />;
     case 'logs':
-      return <PlaceholderScreen screen={screen} onGo={onGo} />;
+      return <LogsScreen onOpenControllers={() => onGo('controllers')} />;
   }
 }
 

@@ -8,6 +8,7 @@ import { useAction } from '../../api/use-request';
 import { Button } from '../../components/Button';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
+import { usePreferences } from '../../app/preferences';
 import type { AuthKind, FormField, FormValues } from './form-model';
 import { emptyForm, fieldProblems, formFromProfile, inputFromForm } from './form-model';
 
@@ -24,7 +25,8 @@ const authKinds: AuthKind[] = ['key', 'agent', 'password'];
 export function ControllerForm({ profile, onSaved, onCancel }: ControllerFormProps) {
   const { t } = useTranslation();
   const api = useApi();
-  const [values, setValues] = useState<FormValues>(() => (profile ? formFromProfile(profile) : emptyForm()));
+  const { controllerDefaults } = usePreferences();
+  const [values, setValues] = useState<FormValues>(() => (profile ? formFromProfile(profile) : emptyForm(controllerDefaults)));
   const save = useAction((input: Parameters<typeof api.controllers.save>[0]) => api.controllers.save(input));
   // Fields edited since the last save attempt: their old error no longer applies and is hidden.
   const [edited, setEdited] = useState<ReadonlySet<FormField>>(new Set());

@@ -11,6 +11,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
 import { StatusChip } from '../../components/StatusChip';
+import { usePreferences } from '../../app/preferences';
 import { fieldProblems } from './form-model';
 
 /** `[user@]host[:port]`, the first hop of a ProxyJump line. */
@@ -58,6 +59,7 @@ export function ImportSshConfigDialog({ existing, onClose, onImported }: ImportS
   const [defaultUser, setDefaultUser] = useState('mxrc');
   const [busy, setBusy] = useState(false);
   const [failures, setFailures] = useState<ReadonlyMap<string, AppError>>(new Map());
+  const { controllerDefaults } = usePreferences();
 
   const list = hosts.data ?? [];
   const needsUser = list.some((h) => selected.has(h.alias) && h.user === null);
@@ -77,7 +79,7 @@ export function ImportSshConfigDialog({ existing, onClose, onImported }: ImportS
     for (const host of list) {
       if (!selected.has(host.alias)) continue;
       try {
-        saved.push(await api.controllers.save(inputFromSshHost(host, defaultUser.trim())));
+        saved.push(await api.controllers.save({ ...inputFromSshHost(host, defaultUser.trim()), ...controllerDefaults }));
       } catch (error) {
         failed.set(host.alias, toAppError(error));
       }

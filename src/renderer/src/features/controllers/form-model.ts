@@ -27,7 +27,8 @@ export type FormField = keyof FormValues;
 
 export const defaultRtUnit = 'mxrc-rt.service';
 
-export function emptyForm(): FormValues {
+/** A new profile's form; `defaults` are the RT setup chosen in Settings (else the built-in defaults). */
+export function emptyForm(defaults: Partial<Pick<FormValues, 'rtCores' | 'housekeepingCores' | 'rtUnit'>> = {}): FormValues {
   return {
     name: '',
     host: '',
@@ -41,9 +42,9 @@ export function emptyForm(): FormValues {
     jumpUser: '',
     jumpAuthKind: 'agent',
     jumpKeyFile: '',
-    rtCores: defaultRtCores,
-    housekeepingCores: defaultHousekeepingCores,
-    rtUnit: defaultRtUnit,
+    rtCores: defaults.rtCores ?? defaultRtCores,
+    housekeepingCores: defaults.housekeepingCores ?? defaultHousekeepingCores,
+    rtUnit: defaults.rtUnit ?? defaultRtUnit,
     notes: '',
   };
 }

@@ -10,7 +10,7 @@ import { Button } from '../../components/Button';
 import { StatusChip } from '../../components/StatusChip';
 import { formatDateTime } from '../../i18n/format';
 import { ReasonDialog } from './ReasonDialog';
-import { stepSummary, stepTone } from './run-format';
+import { stepLook, stepSummary, stepTone } from './run-format';
 import type { RunHook } from './use-run';
 import { StepChecks } from './StepChecks';
 import { StepLatency } from './StepLatency';
@@ -52,8 +52,8 @@ export function StepPanel({ state, step, connected, rtUnit, run, onGo }: StepPan
     <section className="card run-panel" aria-labelledby="run-panel-title" data-testid="run-panel" data-step={step.id} data-state={step.state}>
       <header className="run-panel-header">
         <h2 id="run-panel-title">{title}</h2>
-        <StatusChip tone={stepTone[step.state]} testId="run-panel-state">
-          {t(`run.state.${step.state}`)}
+        <StatusChip tone={stepTone[stepLook(step)]} testId="run-panel-state">
+          {t(`run.state.${stepLook(step)}`)}
         </StatusChip>
       </header>
       <p>{t(`run.steps.${step.id}.what`)}</p>
