@@ -27,7 +27,8 @@ async function main(): Promise<void> {
       // The SVG as an <img> scaled to the size: Chromium's own resampling, transparent corners kept.
       const html = `<!doctype html><style>html,body{margin:0;background:transparent}img{display:block;width:${size}px;height:${size}px}</style><img src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}">`;
       await page.setContent(html);
-      await page.locator('img').evaluate((img: HTMLImageElement) => img.decode());
+      // (typed by hand: the Node-side tsconfig has no DOM library)
+      await page.locator('img').evaluate((img) => (img as unknown as { decode(): Promise<void> }).decode());
       const png = await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
       writeFileSync(join(buildDir, 'icons', `${size}x${size}.png`), png);
       if (size === 512) writeFileSync(join(buildDir, 'icon.png'), png);

@@ -49,7 +49,11 @@ interface Allowed {
 
 function main(): number {
   const report = join(mkdtempSync(join(tmpdir(), 'mxrc-audit-')), 'report.csv');
-  execFileSync(binary, ['-i', join(root, 'out'), '-r', '-e', electronVersion, '-o', report], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // electronegativity tries to download Electron release data and translations. Run it in an empty network
+  // namespace (root: `unshare -n`) so it cannot send a packet anywhere; it then works from its bundled data.
+  const args = ['-i', join(root, 'out'), '-r', '-e', electronVersion, '-o', report];
+  if (process.getuid?.() !== 0) throw new Error('run the audit as root: it isolates electronegativity from the network with unshare -n');
+  execFileSync('unshare', ['-n', binary, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const [header, ...rows] = parseCsv(readFileSync(report, 'utf8')).filter((r) => r.length > 1);
   if (!header || header[0] !== 'issue') throw new Error('unexpected electronegativity report format');
   const allowed = (JSON.parse(readFileSync(join(root, 'security/electronegativity-allowlist.json'), 'utf8')) as { allowed: Allowed[] }).allowed;

@@ -12,9 +12,10 @@ const root = join(import.meta.dirname, '..', '..');
 
 /** The Electron binary cannot be downloaded everywhere; find one without triggering electron's lazy download. */
 function electronBinary(): string | null {
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (override) {
-    const candidate = join(override, process.platform === 'win32' ? 'electron.exe' : 'electron');
+  // ELECTRON_DIST is what `npm run dist:dir` packages from: the same unpacked Electron runs this test.
+  for (const dist of [process.env.ELECTRON_OVERRIDE_DIST_PATH, process.env.ELECTRON_DIST]) {
+    if (!dist) continue;
+    const candidate = join(dist, process.platform === 'win32' ? 'electron.exe' : 'electron');
     if (existsSync(candidate)) return candidate;
   }
   const pathFile = join(root, 'node_modules', 'electron', 'path.txt');
@@ -28,7 +29,7 @@ function electronBinary(): string | null {
 test('Electron shell: hardened window and the preload contract', async (t) => {
   const executablePath = electronBinary();
   if (!executablePath) {
-    const reason = 'no Electron binary on this machine (npm cannot download it here; set ELECTRON_OVERRIDE_DIST_PATH to an unpacked Electron to run this test)';
+    const reason = 'no Electron binary on this machine (npm cannot download it here; set ELECTRON_OVERRIDE_DIST_PATH or ELECTRON_DIST to an unpacked Electron to run this test)';
     console.log(`# SKIP electron-shell: ${reason}`);
     t.skip(reason);
     return;

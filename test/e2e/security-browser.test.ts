@@ -5,7 +5,7 @@
  * the same browser, which carries the cookie); and the server listens on 127.0.0.1 only.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,7 +53,7 @@ function tryWebSocket(url: string, headers: Record<string, string>): Promise<'op
 function listeners(port: number): Array<{ family: 'tcp' | 'tcp6'; address: string }> {
   const found: Array<{ family: 'tcp' | 'tcp6'; address: string }> = [];
   for (const family of ['tcp', 'tcp6'] as const) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(`/proc/net/${family}`, 'utf8');
     } catch {
@@ -78,17 +78,18 @@ describe('browser mode under attack', () => {
   let foreign: Server;
   let foreignOrigin: string;
   let cookie: string;
+  const dataDir = mkdtempSync(join(tmpdir(), 'mxrc-sec-web-'));
 
   before(async () => {
     mkdirSync(screensDir, { recursive: true });
-    app = await startWebApp({ dataDir: mkdtempSync(join(tmpdir(), 'mxrc-sec-web-')), readOnlyKnownHosts: [] });
+    app = await startWebApp({ dataDir, readOnlyKnownHosts: [] });
     origin = `http://127.0.0.1:${app.port}`;
     // Another site on this machine (same host, other port): what a malicious page in the technician's browser is.
     foreign = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>elsewhere</title><p>elsewhere</p>'));
     await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
     foreignOrigin = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
     const login = await get(app.url);
-    cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    cookie = (login.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
     assert.match(cookie, new RegExp(`^${tokenCookie}=`));
 
     browser = await chromium.launch({
@@ -107,6 +108,7 @@ describe('browser mode under attack', () => {
     await browser?.close();
     await app?.close();
     await new Promise<void>((resolve) => (foreign ? foreign.close(() => resolve()) : resolve()));
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('the page comes with a strict CSP header and the same policy in a meta tag; the Electron window uses the header policy', async () => {
@@ -159,30 +161,46 @@ describe('browser mode under attack', () => {
     );
     const outcome = await page.evaluate(
       async ({ foreignScript }) => {
-        const g = globalThis as Record<string, unknown>;
+        // Typed by hand: the Node-side tsconfig has no DOM library.
+        interface El {
+          textContent: string;
+          src: string;
+          innerHTML: string;
+          onload: unknown;
+          onerror: unknown;
+          setAttribute(name: string, value: string): void;
+        }
+        const g = globalThis as unknown as Record<string, unknown> & {
+          document: {
+            createElement(tag: string): El;
+            body: { appendChild(el: El): void };
+            addEventListener(type: string, listener: (event: { effectiveDirective: string; blockedURI: string }) => void): void;
+          };
+        };
+        const doc = g.document;
         const violations: string[] = [];
-        document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.effectiveDirective} ${event.blockedURI}`));
+        doc.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.effectiveDirective} ${event.blockedURI}`));
         // No named helper functions in here: the test runner's transpiler would wrap them in a helper the page lacks.
-        const script = document.createElement('script');
+        const script = doc.createElement('script');
         script.textContent = 'window.__pwnedByScript = true;';
-        document.body.appendChild(script);
-        const image = document.createElement('img');
+        doc.body.appendChild(script);
+        const image = doc.createElement('img');
         image.setAttribute('onerror', 'window.__pwnedByHandler = true;');
         image.src = 'data:,not-an-image';
-        document.body.appendChild(image);
-        const holder = document.createElement('div');
+        doc.body.appendChild(image);
+        const holder = doc.createElement('div');
         holder.innerHTML = '<img src="data:,x" onerror="window.__pwnedByHtml = true">';
-        document.body.appendChild(holder);
-        const dataScript = document.createElement('script');
+        doc.body.appendChild(holder);
+        const dataScript = doc.createElement('script');
         dataScript.src = 'data:text/javascript,window.__pwnedByData=true';
-        document.body.appendChild(dataScript);
-        const remote = document.createElement('script');
+        doc.body.appendChild(dataScript);
+        const remote = doc.createElement('script');
         remote.src = foreignScript;
-        document.body.appendChild(remote);
-        const probe = document.createElement('script');
+        doc.body.appendChild(remote);
+        const probe = doc.createElement('script');
         const loaded = new Promise((resolve) => (probe.onload = probe.onerror = resolve));
         probe.src = '/assets/security-probe.js';
-        document.body.appendChild(probe);
+        doc.body.appendChild(probe);
         await loaded;
         // Violation events are queued; give the browser a moment to deliver them all.
         for (let i = 0; i < 100 && violations.length < 6; i++) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -51,6 +51,13 @@ const healthcheckKeys = new Set(['test', 'interval', 'timeout', 'retries', 'star
 const loggingKeys = new Set(['driver', 'options']);
 const volumeLongKeys = new Set(['type', 'source', 'target', 'read_only']);
 const containerNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+/**
+ * A Docker image reference ([registry[:port]/]name[/name…][:tag][@sha256:digest], Docker's own grammar). It goes
+ * into Docker API paths (/images/REF/json) as it is, so nothing else may: no "..", "?", spaces or quotes.
+ */
+const domainComponent = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
+const pathComponent = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const imageReferencePattern = new RegExp(`^(?:${domainComponent}(?:\\.${domainComponent})*(?::[0-9]+)?/)?${pathComponent}(?:/${pathComponent})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
 
 interface Problem {
   key: string;
@@ -340,6 +347,7 @@ export function mapCompose(text: string, ctx: ComposeContext): ComposeMapping {
   };
 
   const image = need('image') ?? '';
+  if (image !== '' && !imageReferencePattern.test(image)) problems.push({ ...at(`${base}.image`), message: `"${image}" is not a Docker image reference (e.g. mxrc/webapi:1.4.2)` });
   let name = serviceName;
   if (svc.container_name !== undefined) {
     name = scalarText(svc.container_name) ?? '';

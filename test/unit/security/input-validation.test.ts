@@ -5,7 +5,7 @@
  * use) or at the builder with a message that tells the technician what is allowed, before anything runs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -153,7 +153,7 @@ describe('names and ids are refused unless they are plain words', () => {
 });
 
 describe('deployment inputs that become names on the controller', () => {
-  const compose = (service: string, extra = ''): string => `services:\n  ${JSON.stringify(service)}:\n    image: mxrc/webapi:1.0\n    network_mode: host\n${extra}`;
+  const compose = (service: string, extra = '', image = 'mxrc/webapi:1.0'): string => `services:\n  ${JSON.stringify(service)}:\n    image: ${JSON.stringify(image)}\n    network_mode: host\n${extra}`;
 
   test('compose: a container name, given or taken from the service name, must be a Docker container name', () => {
     for (const value of values) {
@@ -165,10 +165,22 @@ describe('deployment inputs that become names on the controller', () => {
     assert.equal(mapCompose(compose('webapi'), { housekeepingCores: '0,1', composeHash: 'h' }).options.name, 'webapi');
   });
 
-  test('config files: a name that cannot be one word of the rollback manifest is refused before anything runs', async () => {
+  test('compose: the image must be a Docker image reference (it goes into Docker API paths as it is)', () => {
+    for (const value of [...values, '../containers/mxrc-webapi', 'mxrc/webapi:1?force=1', 'reg..local/x']) {
+      // Anything with a character a reference never has, or "..", must be refused ("" is "image is required").
+      if (value.trim() === '' || (/^[A-Za-z0-9._/:@-]+$/.test(value) && !value.includes('..'))) continue;
+      assert.throws(() => mapCompose(compose('webapi', '', value), { housekeepingCores: '0,1', composeHash: 'h' }), (e: unknown) => e instanceof AppError && /not a Docker image reference/.test(JSON.stringify(e.detail)), JSON.stringify(value));
+    }
+    for (const image of ['mxrc/webapi:1.4.2', 'registry.local:5000/mxrc/webapi:1.4.2-rc1', `busybox@sha256:${'0'.repeat(64)}`]) {
+      assert.equal(mapCompose(compose('webapi', '', image), { housekeepingCores: '0,1', composeHash: 'h' }).options.Image, image);
+    }
+  });
+
+  test('config files: a name that cannot be one word of the rollback manifest is refused before anything runs', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'mxrc-config-'));
     const binary = join(dir, 'bin');
     writeFileSync(binary, 'x');
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const names = [...values.filter((v) => v !== '' && !v.includes('/') && v !== '.' && v !== '..' && !/^[A-Za-z0-9_][A-Za-z0-9._+-]*$/.test(v)), 'manifest', 'mxrc-rt.service'];
     for (const name of names) {
       const file = join(dir, name);

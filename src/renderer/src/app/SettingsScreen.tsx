@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react';
+import type { SyntheticEvent } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -29,7 +29,7 @@ function NewControllerDefaults() {
     setProblems((p) => ({ ...p, [field]: undefined, ...(field === 'housekeepingCores' ? { rtCores: undefined } : {}) }));
     setSaved(false);
   };
-  const save = (event: FormEvent) => {
+  const save = (event: SyntheticEvent) => {
     event.preventDefault();
     const found = setControllerDefaults(values);
     setProblems(found);
@@ -51,7 +51,7 @@ function NewControllerDefaults() {
           {field('housekeepingCores', t('controllers.form.housekeepingCores'), t('controllers.form.housekeepingCoresHint'))}
         </div>
         {field('rtUnit', t('controllers.form.rtUnit'), t('controllers.form.rtUnitHint'))}
-        <div className="row-actions">
+        <div className="settings-actions">
           <Button type="submit" variant="primary" disabled={!changed} data-testid="settings-defaults-save">
             {t('settings.saveDefaults')}
           </Button>
