@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import react from '@vitejs/plugin-react';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import WebSocket from 'ws';
 
@@ -24,6 +23,7 @@ import { createClient } from '../src/shared/rpc';
 import type { ServerFrame } from '../src/shared/ws-protocol';
 import { wsPath } from '../src/shared/ws-protocol';
 import { ensureLab } from '../test/support/lab';
+import { launchChromium } from '../test/support/browser';
 
 const root = join(import.meta.dirname, '..');
 
@@ -136,11 +136,7 @@ async function main(): Promise<void> {
   await buildHarness(pageDir);
   const app = await startWebApp({ dataDir: join(work, 'data'), readOnlyKnownHosts: [], staticDir: pageDir });
   const setup = await wsClient(app.url);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launchChromium();
   try {
     const profile = await setup.client.controllers.save({
       name: 'bench controller',

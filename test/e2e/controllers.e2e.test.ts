@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Browser, Locator, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
 import { startWebApp } from '../../src/main/web/start-web-app';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
+import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -80,19 +80,12 @@ describe('Controllers screen in browser mode', () => {
     );
     // A fresh data dir and no read-only known_hosts: the lab's key is unknown to this app, as on a first visit.
     app = await startWebApp({ dataDir: join(dir, 'data'), readOnlyKnownHosts: [], sshConfigFile: sshConfig });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
     // The technician's laptop: 1366×768, English first, light theme.
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', colorScheme: 'light' });
+    const context = await newLaptopContext(browser);
     page = await context.newPage();
     page.setDefaultTimeout(timeout);
-    page.on('pageerror', (error) => pageProblems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageProblems.push(message.text());
-    });
+    collectPageProblems(page, pageProblems);
     await page.goto(app.url);
   });
 

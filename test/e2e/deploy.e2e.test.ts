@@ -11,7 +11,6 @@ import { after, before, describe, test } from 'node:test';
 
 import type Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
 import { compose } from '../../src/main/composition';
 import { startWebApp } from '../../src/main/web/start-web-app';
@@ -20,6 +19,7 @@ import { buildImageArchive } from '../fixtures/deploy/image-archive';
 import { cleanupDocker, freePort, httpdCmd, labDocker, uniqueSuffix, webapiCompose } from '../fixtures/deploy/lab-deploy';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
+import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -76,18 +76,11 @@ describe('Deploy screen in browser mode', () => {
     await seed.shutdown();
 
     app = await startWebApp({ dataDir, readOnlyKnownHosts: [] });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', colorScheme: 'light' });
+    browser = await launchChromium();
+    const context = await newLaptopContext(browser);
     page = await context.newPage();
     page.setDefaultTimeout(timeout);
-    page.on('pageerror', (error) => pageProblems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageProblems.push(message.text());
-    });
+    collectPageProblems(page, pageProblems);
     await page.goto(app.url);
   });
 

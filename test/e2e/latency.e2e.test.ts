@@ -13,13 +13,13 @@ import { join, resolve } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
 import { compose } from '../../src/main/composition';
 import { rendererDir, startWebApp } from '../../src/main/web/start-web-app';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { waitFor } from '../support/wait-for';
+import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -82,18 +82,11 @@ describe('Latency screen in browser mode', { timeout: 600_000 }, () => {
     await seed.shutdown();
 
     app = await startWebApp({ dataDir, readOnlyKnownHosts: [], staticDir });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', colorScheme: 'light' });
+    browser = await launchChromium();
+    const context = await newLaptopContext(browser);
     page = await context.newPage();
     page.setDefaultTimeout(timeout);
-    page.on('pageerror', (error) => pageProblems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageProblems.push(message.text());
-    });
+    collectPageProblems(page, pageProblems);
     await page.goto(app.url);
   });
 

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 
 import { startWebApp } from '../../src/main/web/start-web-app';
@@ -21,6 +20,7 @@ import type { ServerFrame } from '../../src/shared/ws-protocol';
 import { wsPath } from '../../src/shared/ws-protocol';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
+import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
 
 /** The page's globals this test touches (the Node-side tsconfig has no DOM types). */
 interface PageGlobals {
@@ -107,20 +107,13 @@ describe('Logs screen in browser mode', () => {
     });
     assert.equal((await setup.client.connection.connect(profile.id)).status, 'connected');
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', colorScheme: 'light' });
+    browser = await launchChromium();
+    const context = await newLaptopContext(browser);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
     await context.addInitScript((id: string) => (globalThis as unknown as PageGlobals).localStorage.setItem('mxrc.activeController', id), profile.id);
     page = await context.newPage();
     page.setDefaultTimeout(timeout);
-    page.on('pageerror', (error) => pageProblems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageProblems.push(message.text());
-    });
+    collectPageProblems(page, pageProblems);
     await page.goto(app.url);
     await page.evaluate(() => {
       (globalThis as unknown as PageGlobals).location.hash = '#/logs';

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
 process.env.TZ = 'UTC';
 
 import { startWebApp } from '../../src/main/web/start-web-app';
 import { controllerKey, writeTwoVisits } from '../unit/report/fixture';
+import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -33,18 +33,11 @@ describe('Reports screen in browser mode (offline history)', () => {
     mkdirSync(screensDir, { recursive: true });
     await writeTwoVisits(join(dir, 'data'));
     app = await startWebApp({ dataDir: join(dir, 'data'), readOnlyKnownHosts: [] });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', colorScheme: 'light' });
+    browser = await launchChromium();
+    const context = await newLaptopContext(browser);
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    collectPageProblems(page, problems);
     await page.goto(`${app.url}#/reports`);
   });
 

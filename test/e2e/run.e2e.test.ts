@@ -14,7 +14,6 @@ import { after, before, describe, test } from 'node:test';
 
 import type Docker from 'dockerode';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
 import { compose } from '../../src/main/composition';
 import { startWebApp } from '../../src/main/web/start-web-app';
@@ -24,10 +23,10 @@ import { buildImageArchive } from '../fixtures/deploy/image-archive';
 import { cleanupDocker, freePort, httpdCmd, labDocker, uniqueSuffix, webapiCompose } from '../fixtures/deploy/lab-deploy';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
+import { launchChromium, newLaptopContext } from '../support/browser';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
-const browserArgs = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 describe('commissioning run in browser mode against the lab controller', { timeout: 1_200_000 }, () => {
   let lab: Lab;
@@ -56,7 +55,7 @@ describe('commissioning run in browser mode against the lab controller', { timeo
   const step = (id: string) => page.locator(`[data-testid="run-stepper"] li[data-step="${id}"]`);
 
   async function openPage(): Promise<void> {
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', colorScheme: 'light' });
+    context = await newLaptopContext(browser);
     page = await context.newPage();
     page.setDefaultTimeout(60_000);
     page.on('pageerror', (error) => problems.push(error.message));
@@ -130,7 +129,7 @@ describe('commissioning run in browser mode against the lab controller', { timeo
     await seed.services.controllers.save({ name: controllerName, host: ctl.host, port: ctl.port, user: ctl.user, auth: { kind: 'key', keyFile: ctl.keyFile }, jump: null, rtCores: ctl.rtCores, housekeepingCores: ctl.housekeepingCores, rtUnit: 'mxrc-rt.service', notes: '' });
     await seed.shutdown();
     app = await startWebApp({ dataDir, readOnlyKnownHosts: [] });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: browserArgs });
+    browser = await launchChromium();
     await openPage();
   });
 

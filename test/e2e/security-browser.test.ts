@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 
 import { startWebApp } from '../../src/main/web/start-web-app';
 import { tokenCookie, wsPath } from '../../src/shared/ws-protocol';
+import { launchChromium } from '../support/browser';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -92,11 +92,7 @@ describe('browser mode under attack', () => {
     cookie = (login.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
     assert.match(cookie, new RegExp(`^${tokenCookie}=`));
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });
     page = await context.newPage();
     page.setDefaultTimeout(timeout);

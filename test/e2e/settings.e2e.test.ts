@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
 import { startWebApp } from '../../src/main/web/start-web-app';
+import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -34,18 +34,11 @@ describe('Settings screen', () => {
   before(async () => {
     mkdirSync(screensDir, { recursive: true });
     app = await startWebApp({ dataDir, readOnlyKnownHosts: [] });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', colorScheme: 'light' });
+    browser = await launchChromium();
+    const context = await newLaptopContext(browser);
     page = await context.newPage();
     page.setDefaultTimeout(timeout);
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    collectPageProblems(page, problems);
     await page.goto(app.url);
     await openSettings();
   });

@@ -1,18 +1,15 @@
 /** Shared by the checks lab tests: the app on a temporary data dir with the lab's controllers saved and trusted. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 
 import type { Composition } from '../../src/main/composition';
-import { compose } from '../../src/main/composition';
 import { catalogue } from '../../src/shared/checks/catalogue';
 import type { CheckResult } from '../../src/shared/checks/model';
 import type { CheckDoneEvent, CheckResultEvent } from '../../src/shared/model/checks';
 import type { AppClient } from '../../src/shared/rpc';
-import { inMemoryClient } from '../support/in-memory-transport';
 import type { Lab } from '../support/lab';
 import { waitFor } from '../support/wait-for';
+import { openLabApp, addLabController } from '../support/lab-app';
 
 export interface ChecksApp {
   app: Composition;
@@ -28,30 +25,15 @@ export interface ChecksApp {
 }
 
 export function openChecksApp(lab: Lab, prefix: string): ChecksApp {
-  const dataDir = mkdtempSync(join(tmpdir(), prefix));
-  // The lab's known_hosts is honoured read-only: the Controllers tests cover the fingerprint dialog.
-  const app = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [lab.knownHostsFile] });
-  const client = inMemoryClient(app.services, app.events);
+  const { app, client, dataDir } = openLabApp(lab, prefix);
   const out: ChecksApp = {
     app,
     client,
     dataDir,
     results: [],
     done: [],
-    async add(name, opts = {}) {
-      const ctl = lab.controllers[name];
-      const profile = await client.controllers.save({
-        name: opts.label ?? `lab ${name}${opts.user ? ` as ${opts.user}` : ''}`,
-        host: ctl.host,
-        port: ctl.port,
-        user: opts.user ?? ctl.user,
-        auth: { kind: 'key', keyFile: ctl.keyFile },
-        rtCores: ctl.rtCores,
-        housekeepingCores: ctl.housekeepingCores,
-      });
-      if (opts.connect !== false) await client.connection.connect(profile.id, { remember: false });
-      return profile.id;
-    },
+    add: (name, opts = {}) =>
+      addLabController(client, lab, name, { name: opts.label ?? `lab ${name}${opts.user ? ` as ${opts.user}` : ''}`, ...(opts.user ? { user: opts.user } : {}) }, opts),
     async runAndWait(controllerId, request = {}, timeoutMs = 60_000) {
       const startedAt = Date.now();
       const run = await client.checks.run(controllerId, request);

@@ -59,6 +59,10 @@ describe('connection service through the contract', () => {
     assert.equal(connected.hostKeyFingerprint, presented.fingerprint);
     const probe = await client.connection.probe(profile.id);
     assert.match(probe.uname, /^Linux /);
+    // The session's own sshd process was pinned to the housekeeping cores at connect (session-setup.ts): every
+    // command of this connection inherits it, whatever the controller's default affinity.
+    const sessionCpus = await app.connections.hostFor(profile.id).exec('grep Cpus_allowed_list /proc/$PPID/status');
+    assert.match(sessionCpus.stdout, new RegExp(`Cpus_allowed_list:\\s+${lab.controllers.systemd.housekeepingCores}\\n`));
 
     // Drop the link the hard way: end this session's sshd process on the controller.
     const host = app.connections.hostFor(profile.id);

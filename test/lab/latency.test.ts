@@ -11,15 +11,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Composition } from '../../src/main/composition';
-import { compose } from '../../src/main/composition';
 import { AppError } from '../../src/shared/errors';
 import type { ConnectionState } from '../../src/shared/model/controller';
 import type { LatencyProgressEvent, LatencyRunRecord, LatencyRunView } from '../../src/shared/model/latency';
 import type { AppClient } from '../../src/shared/rpc';
-import { inMemoryClient } from '../support/in-memory-transport';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { waitFor } from '../support/wait-for';
+import { openLabApp, addLabController } from '../support/lab-app';
 
 interface App {
   app: Composition;
@@ -30,8 +29,7 @@ interface App {
 }
 
 function open(dataDir: string, lab: Lab): App {
-  const app = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [lab.knownHostsFile] });
-  const client = inMemoryClient(app.services, app.events);
+  const { app, client } = openLabApp(lab, '', dataDir);
   const out: App = { app, client, runs: [], progress: [], states: [] };
   client.on('latency.run', (view) => out.runs.push(view));
   client.on('latency.progress', (event) => out.progress.push(event));
@@ -94,19 +92,7 @@ describe('latency tests on the lab systemd controller', { timeout: 600_000 }, ()
     lab = await ensureLab();
     dataDir = mkdtempSync(join(tmpdir(), 'mxrc-latency-lab-'));
     a = open(dataDir, lab);
-    const ctl = lab.controllers.systemd;
-    const profile = await a.client.controllers.save({
-      name: 'Lab systemd controller',
-      host: ctl.host,
-      port: ctl.port,
-      user: ctl.user,
-      auth: { kind: 'key', keyFile: ctl.keyFile },
-      rtCores: ctl.rtCores,
-      housekeepingCores: ctl.housekeepingCores,
-      rtUnit,
-    });
-    controllerId = profile.id;
-    await a.client.connection.connect(controllerId);
+    controllerId = await addLabController(a.client, lab, 'systemd', { rtUnit });
   });
 
   after(async () => {

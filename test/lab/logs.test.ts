@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import Docker from 'dockerode';
 
 import type { Composition } from '../../src/main/composition';
-import { compose } from '../../src/main/composition';
 import type { RemoteHost } from '../../src/main/platform/remote-host';
 import { AppError } from '../../src/shared/errors';
 import type { LogStreamInfo } from '../../src/shared/model/logs';
 import type { ConnectionState } from '../../src/shared/model/controller';
 import type { AppClient } from '../../src/shared/rpc';
-import { inMemoryClient } from '../support/in-memory-transport';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { runCli } from '../support/run-cli';
 import { waitFor } from '../support/wait-for';
+import { openLabApp, addLabController } from '../support/lab-app';
 
 /** The numbers n in lines "n=<n>", and how often each occurred. */
 function tally(texts: readonly string[]): Map<number, number> {
@@ -82,10 +80,7 @@ describe('live logs against the systemd controller', () => {
 
   before(async () => {
     lab = await ensureLab();
-    dataDir = mkdtempSync(join(tmpdir(), 'mxrc-logs-lab-'));
-    copyFileSync(lab.knownHostsFile, join(dataDir, 'known_hosts'));
-    app = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [] });
-    client = inMemoryClient(app.services, app.events);
+    ({ app, client, dataDir } = openLabApp(lab, 'mxrc-logs-lab-'));
     client.on('connection.state', (s) => connection.push(s));
     client.on('logs.state', (s) => states.set(s.id, [...(states.get(s.id) ?? []), s]));
     client.on('logs.lines', (event) => {
@@ -94,18 +89,7 @@ describe('live logs against the systemd controller', () => {
       texts.set(event.streamId, list);
       if (acking.has(event.streamId)) void client.logs.ack(event.streamId, event.bytes);
     });
-    const ctl = lab.controllers.systemd;
-    const profile = await client.controllers.save({
-      name: 'Lab systemd controller (logs)',
-      host: ctl.host,
-      port: ctl.port,
-      user: ctl.user,
-      auth: { kind: 'key', keyFile: ctl.keyFile },
-      rtCores: ctl.rtCores,
-      housekeepingCores: ctl.housekeepingCores,
-    });
-    controllerId = profile.id;
-    assert.equal((await client.connection.connect(controllerId)).status, 'connected');
+    controllerId = await addLabController(client, lab, 'systemd', { name: 'Lab systemd controller (logs)' });
   });
 
   after(async () => {

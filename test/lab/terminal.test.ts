@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 
 import type { Composition } from '../../src/main/composition';
-import { compose } from '../../src/main/composition';
 import type { ConnectionState } from '../../src/shared/model/controller';
 import type { TerminalInfo } from '../../src/shared/model/logs';
 import type { AppClient } from '../../src/shared/rpc';
-import { inMemoryClient } from '../support/in-memory-transport';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { waitFor } from '../support/wait-for';
+import { openLabApp, addLabController } from '../support/lab-app';
 
 describe('embedded terminal (PTY over the shared SSH connection)', () => {
   let lab: Lab;
@@ -40,10 +37,7 @@ describe('embedded terminal (PTY over the shared SSH connection)', () => {
 
   before(async () => {
     lab = await ensureLab();
-    const dataDir = mkdtempSync(join(tmpdir(), 'mxrc-term-lab-'));
-    copyFileSync(lab.knownHostsFile, join(dataDir, 'known_hosts'));
-    app = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [] });
-    client = inMemoryClient(app.services, app.events);
+    ({ app, client } = openLabApp(lab, 'mxrc-term-lab-'));
     client.on('connection.state', (s) => connection.push(s));
     client.on('terminal.state', (s) => states.set(s.id, [...(states.get(s.id) ?? []), s]));
     client.on('terminal.data', (event) => {
@@ -51,18 +45,7 @@ describe('embedded terminal (PTY over the shared SSH connection)', () => {
       received.set(event.sessionId, (received.get(event.sessionId) ?? 0) + event.bytes);
       if (acking.has(event.sessionId)) void client.terminal.ack(event.sessionId, event.bytes);
     });
-    const ctl = lab.controllers.systemd;
-    const profile = await client.controllers.save({
-      name: 'Lab systemd controller (terminal)',
-      host: ctl.host,
-      port: ctl.port,
-      user: ctl.user,
-      auth: { kind: 'key', keyFile: ctl.keyFile },
-      rtCores: ctl.rtCores,
-      housekeepingCores: ctl.housekeepingCores,
-    });
-    controllerId = profile.id;
-    await client.connection.connect(controllerId);
+    controllerId = await addLabController(client, lab, 'systemd', { name: 'Lab systemd controller (terminal)' });
   });
 
   after(() => app?.shutdown());

@@ -13,6 +13,8 @@ export interface ConnectionFlags {
   knownHosts?: string;
   acceptNewHostKey?: boolean;
   dataDir?: string;
+  /** From --profile, when given: the session's own processes are pinned to these cores. */
+  housekeepingCores?: string;
 }
 
 /** `USER@HOST[:PORT]`, with `[v6]` brackets for IPv6 addresses. */
@@ -56,5 +58,6 @@ export function cliConnectRequest(targetText: string, flags: ConnectionFlags, en
     knownHosts: cliKnownHosts(flags),
     acceptNewHostKey: flags.acceptNewHostKey === true,
     readyTimeoutMs: 15_000,
+    ...(flags.housekeepingCores ? { housekeepingCores: flags.housekeepingCores } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { BrowserWindow } from 'electron';
 
 import type { PdfFooter, PdfPrinter } from '../services/report/pdf-printer';
-import { footerTemplate } from '../services/report/pdf-printer';
+import { reportPrintOptions } from '../services/report/pdf-printer';
 
 /**
  * Reports printed by Electron's own Chromium (printToPDF): the same print path as browser mode's headless
@@ -16,14 +16,7 @@ export class ElectronPdfPrinter implements PdfPrinter {
     });
     try {
       await window.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(html, 'utf8').toString('base64')}`);
-      return await window.webContents.printToPDF({
-        pageSize: 'A4',
-        printBackground: true,
-        preferCSSPageSize: true,
-        displayHeaderFooter: true,
-        headerTemplate: '<span></span>',
-        footerTemplate: footerTemplate(options.footer),
-      });
+      return await window.webContents.printToPDF({ pageSize: 'A4', ...reportPrintOptions(options.footer) });
     } finally {
       window.destroy();
     }

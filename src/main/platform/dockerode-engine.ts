@@ -63,6 +63,17 @@ function streamlocalOpener(host: RemoteHost, socketPath: string): Opener {
   return async () => socketLike(await host.openUnixSocket(socketPath));
 }
 
+/** host is a placeholder: every socket comes from the agent. Pinned API version 1.41 = Docker 20.10, the oldest
+ * engine a controller may have; newer engines accept it. */
+function dockerodeWith(agent: http.Agent): Docker {
+  return new Docker({ protocol: 'http', host: 'docker.invalid', port: 80, agent, version: 'v1.41' } as Docker.DockerOptions);
+}
+
+/** A raw dockerode client over the SSH connection (stream-local to the Docker socket), for streaming endpoints. */
+export function dockerodeOverSsh(host: RemoteHost, socketPath = '/var/run/docker.sock'): Docker {
+  return dockerodeWith(tunnelAgent(streamlocalOpener(host, socketPath)));
+}
+
 interface ModemError extends Error {
   statusCode?: number;
   json?: { message?: string } | null;
@@ -100,9 +111,7 @@ export class DockerodeEngine implements DockerEngine {
     readonly transport: DockerTransport,
     private readonly agent: http.Agent,
   ) {
-    // host is a placeholder: every socket comes from the agent. Pinned API version 1.41 = Docker 20.10, the
-    // oldest engine a controller may have; newer engines accept it.
-    this.docker = new Docker({ protocol: 'http', host: 'docker.invalid', port: 80, agent, version: 'v1.41' } as Docker.DockerOptions);
+    this.docker = dockerodeWith(agent);
   }
 
   async ping(): Promise<void> {

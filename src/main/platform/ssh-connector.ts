@@ -9,6 +9,7 @@ import type { Auth, HostKeyChange, HostKeyInfo } from '../../shared/model/contro
 import type { KnownHostsStore } from './known-hosts';
 import { fingerprintOf, fingerprintOfEntry, keyTypeOf } from './known-hosts';
 import { classifySshError } from './ssh-errors';
+import { setUpSession } from './session-setup';
 import { Ssh2RemoteHost } from './ssh2-remote-host';
 
 // ssh2 is CommonJS; Node's ESM loader cannot see its named exports.
@@ -44,6 +45,8 @@ export interface SshConnectRequest {
   agentSocket?: string;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
+  /** The controller's housekeeping cores: this session's own processes are pinned there (session-setup.ts). */
+  housekeepingCores?: string;
   /** Told about every key a server presents, trusted or not (the UI shows it in the fingerprint dialog). */
   onHostKey?: (key: PresentedHostKey, verdict: 'match' | 'unknown' | 'changed' | 'revoked' | 'accepted') => void;
 }
@@ -192,22 +195,6 @@ async function connectClient(endpoint: SshEndpoint, auth: Partial<ConnectConfig>
   });
 }
 
-/**
- * OpenSSH turns on TCP_NODELAY for a connection only once a session asks for a PTY. Without it, a small reply
- * written in two parts (HTTP headers, then body) waits for our delayed ACK: 40 ms stalls on tunnelled health
- * probes and sluggish terminals. One PTY request at connect time makes the whole connection interactive.
- */
-async function markInteractive(host: Ssh2RemoteHost): Promise<void> {
-  try {
-    const child = await host.spawn('true', { pty: { cols: 80, rows: 24 } });
-    child.stdout.resume();
-    child.stderr.resume();
-    await Promise.race([child.exit, new Promise((resolve) => setTimeout(resolve, 3000))]);
-  } catch {
-    // A server that refuses PTYs still works, only with Nagle's delays.
-  }
-}
-
 /** Open the one shared connection to a controller, through its jump host when it has one. */
 export async function connectSsh(req: SshConnectRequest): Promise<SshConnection> {
   const secrets = req.secrets ?? {};
@@ -231,7 +218,7 @@ export async function connectSsh(req: SshConnectRequest): Promise<SshConnection>
   try {
     const { client, hostKey, serverIdent } = await connectClient(req.target, targetAuth, req, sock);
     const host = new Ssh2RemoteHost(req.controllerId, client, jumpClient);
-    await markInteractive(host);
+    await setUpSession(host, req.housekeepingCores);
     return { host, hostKey, serverIdent };
   } catch (error) {
     jumpClient?.end();

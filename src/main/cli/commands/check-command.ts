@@ -151,7 +151,7 @@ async function runLive(target: string, flags: CheckFlags, dataDir: string): Prom
   const only = parseOnly(flags.only);
   const endpoint = parseTarget(target);
   const name = flags.name ?? `${endpoint.host}:${endpoint.port}`;
-  const request = cliConnectRequest(target, { ...flags, dataDir });
+  const request = cliConnectRequest(target, { ...flags, dataDir, ...(flags.profile ? { housekeepingCores: profile.housekeepingCores } : {}) });
   let accepted = false;
   request.onHostKey = (_key, verdict) => {
     if (verdict === 'accepted') accepted = true;

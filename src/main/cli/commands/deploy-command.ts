@@ -116,7 +116,7 @@ async function openSession(program: Command, target: string, flags: DeployFlags)
   const globals = program.opts<{ dataDir?: string }>();
   const dataDir = globals.dataDir ?? defaultDataDir();
   const profile = await readProfileFile(flags.profile);
-  const request = cliConnectRequest(target, { ...flags, dataDir });
+  const request = cliConnectRequest(target, { ...flags, dataDir, ...(flags.profile ? { housekeepingCores: profile.housekeepingCores } : {}) });
   const connection = await connectSsh(request);
   const printer = progressPrinter(flags.json === true);
   const service = new DeployService({

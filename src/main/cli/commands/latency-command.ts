@@ -286,7 +286,7 @@ async function runLive(target: string, flags: LiveFlags, dataDir: string): Promi
     profile.defaults,
   );
   const report = progressReporter(json);
-  const request = cliConnectRequest(target, { ...flags, dataDir });
+  const request = cliConnectRequest(target, { ...flags, dataDir, ...(flags.profile ? { housekeepingCores: settings.housekeepingCores } : {}) });
   const link = new ReconnectingLink(request, (up) => report.note(up ? 'Connection back; following the test again.' : 'Connection lost; the test goes on on the controller. Reconnecting…'));
   const host = await link.connect();
   const controllerId = request.controllerId;

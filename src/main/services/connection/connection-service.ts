@@ -109,6 +109,7 @@ export class ConnectionService {
         controllerId,
         target: { host: profile.host, port: profile.port, user: profile.user, auth: profile.auth },
         jump: profile.jump,
+        housekeepingCores: profile.housekeepingCores,
         secrets,
         knownHosts: this.deps.knownHosts,
         onHostKey: (key, verdict) => {

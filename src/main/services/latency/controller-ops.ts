@@ -107,32 +107,6 @@ export class LatencyControllerOps {
     };
   }
 
-  /**
-   * Keeps this SSH session's own processes (the user's sshd child, the SFTP server, every later command) on the
-   * housekeeping cores, where a controller without a systemd CPUAffinity= default would let them run anywhere.
-   * The privileged monitor (root's sshd of the same session) is pinned too when sudo works without a password.
-   */
-  async pinSession(): Promise<boolean> {
-    const cores = quote(this.housekeepingCores);
-    const script = [
-      'p=$PPID; i=0',
-      'while [ "$i" -lt 5 ] && [ -r "/proc/$p/comm" ]; do',
-      '  case "$(cat "/proc/$p/comm")" in sshd|sshd-session)',
-      `    taskset -a -p -c ${cores} "$p" >/dev/null 2>&1 && echo "pinned=$p"`,
-      `    for c in $(pgrep -P "$p" 2>/dev/null); do taskset -a -p -c ${cores} "$c" >/dev/null 2>&1; done`,
-      '    m=$(cut -d" " -f4 "/proc/$p/stat")',
-      '    case "$(cat "/proc/$m/comm" 2>/dev/null)" in sshd|sshd-session)',
-      `      sudo -n taskset -a -p -c ${cores} "$m" >/dev/null 2>&1 </dev/null && echo "monitor=$m" ;;`,
-      '    esac',
-      '    break ;;',
-      '  esac',
-      '  p=$(cut -d" " -f4 "/proc/$p/stat"); i=$((i + 1))',
-      'done',
-    ].join('\n');
-    const result = await this.run(script, { timeoutMs: 10_000 });
-    return /pinned=\d+/.test(result.stdout);
-  }
-
   async writeRootFile(path: string, content: string, mode: '644' | '755' = '644'): Promise<void> {
     await this.runAsRoot(`umask 022 && cat > ${quote(path)} && chmod ${mode} ${quote(path)}`, `Writing ${path}`, { stdin: content });
   }

@@ -370,7 +370,8 @@ export class LatencyService {
     if (this.closed) return;
     const run = this.runs.get(controllerId);
     if (run && (isLive(run.view.status) || run.view.status === 'collecting')) {
-      void new LatencyControllerOps(host, run.manifest.settings.housekeepingCores).pinSession().catch(() => false).finally(() => this.wake(run));
+      // The connection layer pinned the new session to the housekeeping cores (session-setup.ts).
+      this.wake(run);
       return;
     }
     void this.discover(controllerId, host).catch(() => undefined);
@@ -391,7 +392,6 @@ export class LatencyService {
       const state = parseRunnerStatus((await ops.readRunFile(manifest.runDir, 'status')) ?? '').state;
       const ended = state !== null && terminalRunnerStates.has(state);
       if (ended && (await this.records.findRun(controllerId, runId))) continue;
-      await ops.pinSession().catch(() => false);
       const run = this.track(manifest, (await ops.preflight(null)).tools.rtla, profile);
       if (!ended) {
         // Only one run at a time: the newest still running is the one to follow.

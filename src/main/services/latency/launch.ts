@@ -78,8 +78,6 @@ export interface LaunchInput {
 export async function launchRun(input: LaunchInput): Promise<RunManifest> {
   const { ops, settings, facts } = input;
   await refuseIfRunning(ops);
-  // Best effort: keeps this session's own processes off the RT cores where sshd itself is not pinned.
-  await ops.pinSession().catch(() => false);
   const runId = newRunId(input.now);
   const plan = planRun(runId, settings);
   const rtActive = isActiveState(facts.rtUnitState);

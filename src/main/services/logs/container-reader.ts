@@ -9,8 +9,8 @@ import { DockerFrameDemuxer } from '../../../shared/logs/docker-frames';
 import { LineSplitter } from '../../../shared/logs/line-splitter';
 import { localGrep } from '../../../shared/logs/local-grep';
 import type { ContainerSource } from '../../../shared/model/logs';
+import { dockerodeOverSsh } from '../../platform/dockerode-engine';
 import type { RemoteHost } from '../../platform/remote-host';
-import { dockerOverHost } from './docker-over-host';
 import type { LogReader, ReaderCallbacks, ReaderEnd } from './reader';
 
 const dockers = new WeakMap<RemoteHost, Docker>();
@@ -18,7 +18,7 @@ const dockers = new WeakMap<RemoteHost, Docker>();
 function dockerFor(host: RemoteHost): Docker {
   let docker = dockers.get(host);
   if (!docker) {
-    docker = dockerOverHost(host);
+    docker = dockerodeOverSsh(host);
     dockers.set(host, docker);
   }
   return docker;

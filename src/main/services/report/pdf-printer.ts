@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 
 import { AppError } from '../../../shared/errors';
+import { findChromium, headlessChromiumArgs } from '../../platform/chromium';
 import { escapeHtml } from '../../../shared/report/format';
 import { fill } from '../../../shared/report';
 
@@ -19,24 +19,6 @@ export interface PdfPrinter {
   print(html: string, options: { footer: PdfFooter }): Promise<Buffer>;
 }
 
-const candidates = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
-  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
-  'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
-];
-
-/** MXRC_CHROMIUM_PATH, else the first Chromium-family browser installed in a usual place. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
-  const configured = env.MXRC_CHROMIUM_PATH;
-  if (configured) return existsSync(configured) ? configured : null;
-  return candidates.find((path) => existsSync(path)) ?? null;
-}
-
 /** Chromium's header/footer templates fill elements of these classes with the page numbers. */
 export function footerTemplate(footer: PdfFooter): string {
   const text = escapeHtml(fill(footer.text, { controller: footer.controller, visit: footer.visit, page: '\u0000page\u0000', pages: '\u0000pages\u0000' }))
@@ -45,7 +27,10 @@ export function footerTemplate(footer: PdfFooter): string {
   return `<div style="width:100%;font-size:7pt;color:#333;text-align:center;font-family:'DejaVu Sans','Noto Sans CJK KR',sans-serif;padding:0 12mm;">${text}</div>`;
 }
 
-const browserArgs = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+/** The print settings both printers (headless Chromium here, Electron's printToPDF) use for a report. */
+export function reportPrintOptions(footer: PdfFooter): { printBackground: true; preferCSSPageSize: true; displayHeaderFooter: true; headerTemplate: string; footerTemplate: string } {
+  return { printBackground: true, preferCSSPageSize: true, displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: footerTemplate(footer) };
+}
 
 /** Headless Chromium through playwright-core: one browser per PDF (reports are rare; nothing stays running). */
 export class ChromiumPdfPrinter implements PdfPrinter {
@@ -58,7 +43,7 @@ export class ChromiumPdfPrinter implements PdfPrinter {
     }
     // Loaded only when a PDF is wanted: the rest of the CLI starts without it.
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath, headless: true, args: browserArgs, timeout: this.options.timeoutMs ?? 60_000 });
+    const browser = await chromium.launch({ executablePath, headless: true, args: headlessChromiumArgs(), timeout: this.options.timeoutMs ?? 60_000 });
     try {
       const context = await browser.newContext({ offline: true, javaScriptEnabled: false });
       // The report is self-contained; anything it might try to fetch is refused rather than waited for.
@@ -66,16 +51,10 @@ export class ChromiumPdfPrinter implements PdfPrinter {
       const page = await context.newPage();
       await page.setContent(html, { waitUntil: 'load', timeout: this.options.timeoutMs ?? 60_000 });
       await page.emulateMedia({ media: 'print' });
-      return await page.pdf({
-        format: 'A4',
-        printBackground: true,
-        preferCSSPageSize: true,
-        displayHeaderFooter: true,
-        headerTemplate: '<span></span>',
-        footerTemplate: footerTemplate(options.footer),
-      });
+      return await page.pdf({ format: 'A4', ...reportPrintOptions(options.footer) });
     } finally {
       await browser.close();
     }
   }
 }
+
