@@ -5,18 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
 
-import { compose } from '../../src/main/composition';
 import { startWebApp } from '../../src/main/web/start-web-app';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
+import { seedLabController } from '../support/lab-app';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -45,14 +45,7 @@ describe('Checks screen in browser mode', { timeout: 600_000 }, () => {
     dir = mkdtempSync(join(tmpdir(), 'mxrc-e2e-checks-'));
     mkdirSync(screensDir, { recursive: true });
     dataDir = join(dir, 'data');
-    mkdirSync(dataDir, { recursive: true });
-    // A saved profile and a trusted key: the Controllers e2e covers the first visit and the fingerprint dialog.
-    copyFileSync(lab.knownHostsFile, join(dataDir, 'known_hosts'));
-    const seed = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [] });
-    const ctl = lab.controllers.untuned;
-    const saved = await seed.services.controllers.save({ name: controllerName, host: ctl.host, port: ctl.port, user: ctl.user, auth: { kind: 'key', keyFile: ctl.keyFile }, jump: null, rtCores: ctl.rtCores, housekeepingCores: ctl.housekeepingCores, rtUnit: 'mxrc-rt.service', notes: '' });
-    controllerId = saved.id;
-    await seed.shutdown();
+    controllerId = await seedLabController(dataDir, lab, 'untuned', { name: controllerName });
 
     app = await startWebApp({ dataDir, readOnlyKnownHosts: [] });
     browser = await launchChromium();

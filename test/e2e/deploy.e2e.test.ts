@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,7 +12,6 @@ import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
 
-import { compose } from '../../src/main/composition';
 import { startWebApp } from '../../src/main/web/start-web-app';
 import type { BuiltArchive } from '../fixtures/deploy/image-archive';
 import { buildImageArchive } from '../fixtures/deploy/image-archive';
@@ -20,6 +19,7 @@ import { cleanupDocker, freePort, httpdCmd, labDocker, uniqueSuffix, webapiCompo
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
+import { seedLabController } from '../support/lab-app';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -68,12 +68,7 @@ describe('Deploy screen in browser mode', () => {
 
     // A saved profile and a trusted key: this screen is about deploying, the Controllers e2e covers the first visit.
     const dataDir = join(dir, 'data');
-    mkdirSync(dataDir, { recursive: true });
-    copyFileSync(lab.knownHostsFile, join(dataDir, 'known_hosts'));
-    const seed = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [] });
-    const ctl = lab.controllers.systemd;
-    await seed.services.controllers.save({ name: controllerName, host: ctl.host, port: ctl.port, user: ctl.user, auth: { kind: 'key', keyFile: ctl.keyFile }, jump: null, rtCores: ctl.rtCores, housekeepingCores: ctl.housekeepingCores, rtUnit: 'mxrc-rt.service', notes: '' });
-    await seed.shutdown();
+    await seedLabController(dataDir, lab, 'systemd', { name: controllerName });
 
     app = await startWebApp({ dataDir, readOnlyKnownHosts: [] });
     browser = await launchChromium();

@@ -7,55 +7,25 @@
  * temporary folder; the shell's source is not touched).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
 
-import { compose } from '../../src/main/composition';
-import { rendererDir, startWebApp } from '../../src/main/web/start-web-app';
+import { startWebApp } from '../../src/main/web/start-web-app';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { waitFor } from '../support/wait-for';
 import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
+import { seedLabController } from '../support/lab-app';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
 const timeout = 60_000;
-const shellFile = join(root, 'src/renderer/src/app/Shell.tsx');
 
 /** The built renderer with the Latency screen mounted. */
-async function rendererWithLatency(scratch: string): Promise<string> {
-  if (readFileSync(shellFile, 'utf8').includes('LatencyScreen')) return rendererDir();
-  process.stderr.write('# the shell does not mount LatencyScreen yet: building a renderer that does (test only)\n');
-  const { build } = await import('vite');
-  const { default: react } = await import('@vitejs/plugin-react');
-  const outDir = join(scratch, 'renderer');
-  await build({
-    configFile: false,
-    root: resolve(root, 'src/renderer'),
-    logLevel: 'warn',
-    plugins: [
-      {
-        name: 'mount-latency-screen',
-        enforce: 'pre',
-        transform(code: string, id: string) {
-          if (!id.endsWith('/src/app/Shell.tsx')) return null;
-          const mounted = code
-            .replace("    case 'latency':\n", '')
-            .replace("    case 'controllers':", "    case 'latency':\n      return <LatencyScreen onGoToControllers={() => onGo('controllers')} />;\n    case 'controllers':");
-          return `import { LatencyScreen } from '../features/latency';\n${mounted}`;
-        },
-      },
-      react(),
-    ],
-    build: { outDir, emptyOutDir: true, minify: false, rolldownOptions: { input: { index: resolve(root, 'src/renderer/index.html') } } },
-  });
-  return outDir;
-}
-
 describe('Latency screen in browser mode', { timeout: 600_000 }, () => {
   let lab: Lab;
   let dir: string;
@@ -72,16 +42,10 @@ describe('Latency screen in browser mode', { timeout: 600_000 }, () => {
     lab = await ensureLab();
     dir = mkdtempSync(join(tmpdir(), 'mxrc-e2e-latency-'));
     mkdirSync(screensDir, { recursive: true });
-    const staticDir = await rendererWithLatency(dir);
     const dataDir = join(dir, 'data');
-    mkdirSync(dataDir, { recursive: true });
-    copyFileSync(lab.knownHostsFile, join(dataDir, 'known_hosts'));
-    const seed = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [] });
-    const ctl = lab.controllers.systemd;
-    await seed.services.controllers.save({ name: controllerName, host: ctl.host, port: ctl.port, user: ctl.user, auth: { kind: 'key', keyFile: ctl.keyFile }, jump: null, rtCores: ctl.rtCores, housekeepingCores: ctl.housekeepingCores, rtUnit, notes: '' });
-    await seed.shutdown();
+    await seedLabController(dataDir, lab, 'systemd', { name: controllerName, rtUnit });
 
-    app = await startWebApp({ dataDir, readOnlyKnownHosts: [], staticDir });
+    app = await startWebApp({ dataDir, readOnlyKnownHosts: [] });
     browser = await launchChromium();
     const context = await newLaptopContext(browser);
     page = await context.newPage();

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -15,7 +15,6 @@ import { after, before, describe, test } from 'node:test';
 import type Docker from 'dockerode';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-import { compose } from '../../src/main/composition';
 import { startWebApp } from '../../src/main/web/start-web-app';
 import type { RunState } from '../../src/shared/model/run';
 import type { BuiltArchive } from '../fixtures/deploy/image-archive';
@@ -24,6 +23,7 @@ import { cleanupDocker, freePort, httpdCmd, labDocker, uniqueSuffix, webapiCompo
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { launchChromium, newLaptopContext } from '../support/browser';
+import { seedLabController } from '../support/lab-app';
 
 const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
@@ -123,11 +123,7 @@ describe('commissioning run in browser mode against the lab controller', { timeo
       chmodSync(bins[file] ?? '', 0o755);
     }
     removeServices();
-    copyFileSync(lab.knownHostsFile, join(dataDir, 'known_hosts'));
-    const seed = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [] });
-    const ctl = lab.controllers.systemd;
-    await seed.services.controllers.save({ name: controllerName, host: ctl.host, port: ctl.port, user: ctl.user, auth: { kind: 'key', keyFile: ctl.keyFile }, jump: null, rtCores: ctl.rtCores, housekeepingCores: ctl.housekeepingCores, rtUnit: 'mxrc-rt.service', notes: '' });
-    await seed.shutdown();
+    await seedLabController(dataDir, lab, 'systemd', { name: controllerName });
     app = await startWebApp({ dataDir, readOnlyKnownHosts: [] });
     browser = await launchChromium();
     await openPage();

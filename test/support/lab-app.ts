@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Composition } from '../../src/main/composition';
 import { compose } from '../../src/main/composition';
 import type { ControllerInput } from '../../src/shared/model/controller';
+import { controllerInputSchema } from '../../src/shared/model/controller';
 import type { AppClient } from '../../src/shared/rpc';
 import { inMemoryClient } from './in-memory-transport';
 import type { Lab } from './lab';
@@ -47,4 +48,19 @@ export async function addLabController(client: AppClient, lab: Lab, name: LabCon
   const profile = await client.controllers.save(labProfileInput(lab, name, over));
   if (opts.connect !== false) await client.connection.connect(profile.id);
   return profile.id;
+}
+
+/**
+ * For browser tests: a data dir that already has this lab controller saved and its key trusted, as after a first
+ * visit (the Controllers e2e covers the fingerprint dialog). Start browser mode on it afterwards.
+ */
+export async function seedLabController(dataDir: string, lab: Lab, name: LabControllerName, over: Partial<ControllerInput> = {}): Promise<string> {
+  mkdirSync(dataDir, { recursive: true });
+  copyFileSync(lab.knownHostsFile, join(dataDir, 'known_hosts'));
+  const seed = compose({ dataDir, mode: 'web', readOnlyKnownHosts: [] });
+  try {
+    return (await seed.services.controllers.save(controllerInputSchema.parse(labProfileInput(lab, name, over)))).id;
+  } finally {
+    await seed.shutdown();
+  }
 }

@@ -130,6 +130,20 @@ async function openSession(program: Command, target: string, flags: DeployFlags)
   return { service, controllerId: request.controllerId, connection, finish: printer.finish };
 }
 
+/** One deploy operation over one SSH session: Ctrl-C cancels it (it rolls back), the session always closes. */
+async function cancellableOperation(program: Command, target: string, flags: DeployFlags, start: (session: Session, operationId: string) => Promise<DeploymentRecord>): Promise<DeploymentRecord> {
+  const session = await openSession(program, target, flags);
+  const operationId = Operation.newId();
+  const stop = cancelOnInterrupt(session.service, operationId);
+  try {
+    return await start(session, operationId);
+  } finally {
+    session.finish();
+    stop();
+    await session.connection.host.close();
+  }
+}
+
 /** Ctrl-C cancels the running operation (which rolls back) instead of killing the tool mid-change. */
 function cancelOnInterrupt(service: DeployService, operationId: string): () => void {
   const handler = (): void => {
@@ -183,18 +197,10 @@ export function registerDeploy(program: Command, run: Run): void {
       await run(async () => {
         const probeCount = Number(flags.probeCount ?? '200');
         if (!Number.isInteger(probeCount) || probeCount < 0) throw new AppError('INVALID_INPUT', '--probe-count must be a whole number.');
-        const session = await openSession(program, target, flags);
-        const operationId = Operation.newId();
-        const stop = cancelOnInterrupt(session.service, operationId);
-        try {
-          const record = await session.service.deployWebapi(session.controllerId, { imagePath: flags.image ?? '', compose: flags.compose ? { path: flags.compose } : {}, operationId, probeCount });
-          session.finish();
-          return report(record, flags.json === true);
-        } finally {
-          session.finish();
-          stop();
-          await session.connection.host.close();
-        }
+        const record = await cancellableOperation(program, target, flags, (session, operationId) =>
+          session.service.deployWebapi(session.controllerId, { imagePath: flags.image ?? '', compose: flags.compose ? { path: flags.compose } : {}, operationId, probeCount }),
+        );
+        return report(record, flags.json === true);
       }, flags.json === true);
     });
 
@@ -205,18 +211,10 @@ export function registerDeploy(program: Command, run: Run): void {
     .option('--json', 'print one JSON object')
     .action(async (target: string, flags: DeployFlags) => {
       await run(async () => {
-        const session = await openSession(program, target, flags);
-        const operationId = Operation.newId();
-        const stop = cancelOnInterrupt(session.service, operationId);
-        try {
-          const record = await session.service.deployServices(session.controllerId, { rtBin: flags.rtBin ?? '', nonrtBin: flags.nonrtBin ?? '', operationId });
-          session.finish();
-          return report(record, flags.json === true);
-        } finally {
-          session.finish();
-          stop();
-          await session.connection.host.close();
-        }
+        const record = await cancellableOperation(program, target, flags, (session, operationId) =>
+          session.service.deployServices(session.controllerId, { rtBin: flags.rtBin ?? '', nonrtBin: flags.nonrtBin ?? '', operationId }),
+        );
+        return report(record, flags.json === true);
       }, flags.json === true);
     });
 

@@ -146,6 +146,42 @@ export class DeployService {
     return record;
   }
 
+  /**
+   * The lifecycle every deployment shares: one operation per controller at a time, a history record whatever the
+   * outcome (with the failing step), and the Docker connection, if the body opened one, closed at the end.
+   */
+  private async recorded(
+    kind: DeployKind,
+    controllerId: string,
+    operationId: string | undefined,
+    body: (ctx: { op: Operation; record: DeploymentRecord; openDocker: (profile: DeployProfile) => Promise<DockerEngine> }) => Promise<void>,
+    cancelledMessage = 'Cancelled.',
+  ): Promise<DeploymentRecord> {
+    const op = this.begin(kind, controllerId, operationId);
+    const record = this.baseRecord(op, this.now().toISOString());
+    let docker: DockerEngine | null = null;
+    try {
+      await body({ op, record, openDocker: async (profile) => (docker = await this.docker(controllerId, profile)) });
+      return await this.finish(record);
+    } catch (error) {
+      const e = op.signal.aborted && !isAppError(error, 'CANCELLED') ? new AppError('CANCELLED', cancelledMessage) : AppError.from(error);
+      record.result = e.code === 'CANCELLED' ? 'cancelled' : 'failed';
+      record.reason = e.message;
+      record.failedStep = op.current;
+      op.failed(op.current, e.message);
+      await this.finish(record).catch(() => undefined);
+      throw e;
+    } finally {
+      (docker as DockerEngine | null)?.close();
+      this.end(op);
+    }
+  }
+
+  private rolloutDeps(controllerId: string, profile: DeployProfile, op: Operation, docker: DockerEngine): { runner: RemoteRunner; deps: RolloutDeps } {
+    const runner = this.runner(controllerId, profile);
+    return { runner, deps: { docker, op, now: this.now, probe: this.prober(controllerId, runner, op.signal) } };
+  }
+
   private async docker(controllerId: string, profile: DeployProfile): Promise<DockerEngine> {
     const host = this.deps.hostFor(controllerId);
     const options: DockerConnectOptions = {};
@@ -200,11 +236,7 @@ export class DeployService {
 
   async deployWebapi(controllerId: string, rawRequest: WebapiDeployRequest): Promise<DeploymentRecord> {
     const request = webapiDeployRequestSchema.parse(rawRequest);
-    const op = this.begin('webapi', controllerId, request.operationId);
-    const startedAt = this.now().toISOString();
-    const record = this.baseRecord(op, startedAt);
-    let docker: DockerEngine | null = null;
-    try {
+    return this.recorded('webapi', controllerId, request.operationId, async ({ op, record, openDocker }) => {
       op.step('prepare', 'Reading the compose file');
       const mapping = await this.inspectCompose(controllerId, request.compose);
       const profile = await this.deps.profileFor(controllerId);
@@ -226,11 +258,10 @@ export class DeployService {
       op.done('verify-archive', `${archive.repoTags.join(', ')} — config ${archive.configDigest.slice(0, 19)}…, ${archive.layers.length} layer(s) verified`);
 
       op.step('connect-docker', 'Reaching Docker through the SSH connection');
-      docker = await this.docker(controllerId, profile);
+      const docker = await openDocker(profile);
       const version = await docker.version();
       op.done('connect-docker', `Docker ${version.version} (API ${version.apiVersion}) via ${docker.transport}`);
-      const runner = this.runner(controllerId, profile);
-      const deps: RolloutDeps = { docker, op, now: this.now, probe: this.prober(controllerId, runner, op.signal) };
+      const { deps } = this.rolloutDeps(controllerId, profile, op, docker);
 
       const upload = await uploadAndLoad(deps, archive, mapping.options.Image);
       if (upload.rate) record.webapi.uploadRate = Math.round(upload.rate);
@@ -239,7 +270,7 @@ export class DeployService {
       op.done('verify-image', `${mapping.options.Image} = ${imageId.slice(0, 19)}… (the archive's config digest)`);
       op.throwIfCancelled();
 
-      const options = withDeployLabels(mapping.options, { id: op.id, imageDigest: imageId, composeHash: mapping.composeHash, time: startedAt, by: this.who, tool: `mxrc-commissioner ${this.deps.toolVersion}` });
+      const options = withDeployLabels(mapping.options, { id: op.id, imageDigest: imageId, composeHash: mapping.composeHash, time: record.startedAt, by: this.who, tool: `mxrc-commissioner ${this.deps.toolVersion}` });
       const rolloutInput: Parameters<typeof rollout>[1] = { mapping, options, imageId, probeCount: request.probeCount };
       if (request.healthTimeoutS) rolloutInput.healthTimeoutMs = request.healthTimeoutS * 1000;
       const outcome = await rollout(deps, rolloutInput);
@@ -252,19 +283,7 @@ export class DeployService {
       if (outcome.reason) record.reason = outcome.reason;
       if (outcome.failedStep) record.failedStep = outcome.failedStep;
       op.done('done', outcome.result === 'deployed' ? `${mapping.options.name} runs ${mapping.options.Image}` : `Not deployed: ${outcome.reason ?? ''}`);
-      return await this.finish(record);
-    } catch (error) {
-      const e = op.signal.aborted && !isAppError(error, 'CANCELLED') ? new AppError('CANCELLED', 'The deployment was cancelled; nothing on the controller was changed.') : AppError.from(error);
-      record.result = e.code === 'CANCELLED' ? 'cancelled' : 'failed';
-      record.reason = e.message;
-      record.failedStep = op.current;
-      op.failed(op.current, e.message);
-      await this.finish(record).catch(() => undefined);
-      throw e;
-    } finally {
-      docker?.close();
-      this.end(op);
-    }
+    }, 'The deployment was cancelled; nothing on the controller was changed.');
   }
 
   async webapiStatus(controllerId: string, containerName = 'mxrc-webapi'): Promise<WebapiStatus> {
@@ -285,16 +304,11 @@ export class DeployService {
     return { name: mapping.options.name, healthUrl: mapping.healthUrl };
   }
 
-  async rollbackWebapi(controllerId: string, compose: ComposeSource = {}, operationId?: string): Promise<DeploymentRecord> {
-    const op = this.begin('webapi-rollback', controllerId, operationId);
-    const record = this.baseRecord(op, this.now().toISOString());
-    let docker: DockerEngine | null = null;
-    try {
+  rollbackWebapi(controllerId: string, compose: ComposeSource = {}, operationId?: string): Promise<DeploymentRecord> {
+    return this.recorded('webapi-rollback', controllerId, operationId, async ({ op, record, openDocker }) => {
       const profile = await this.deps.profileFor(controllerId);
       const { name, healthUrl } = await this.containerNameFor(controllerId, compose);
-      docker = await this.docker(controllerId, profile);
-      const runner = this.runner(controllerId, profile);
-      const deps: RolloutDeps = { docker, op, now: this.now, probe: this.prober(controllerId, runner, op.signal) };
+      const { deps } = this.rolloutDeps(controllerId, profile, op, await openDocker(profile));
       const outcome = await swapToPrevious(deps, name, healthUrl);
       record.result = outcome.result;
       if (outcome.reason) record.reason = outcome.reason;
@@ -308,41 +322,18 @@ export class DeployService {
       };
       if (outcome.restored) record.webapi.containerId = outcome.restored.id;
       if (outcome.replaced) record.webapi.previousContainer = { ...outcome.replaced, name };
-      return await this.finish(record);
-    } catch (error) {
-      const e = AppError.from(error);
-      record.reason = e.message;
-      await this.finish(record).catch(() => undefined);
-      throw e;
-    } finally {
-      docker?.close();
-      this.end(op);
-    }
+    });
   }
 
-  async restoreNativeWebapi(controllerId: string, compose: ComposeSource = {}): Promise<DeploymentRecord> {
-    const op = this.begin('webapi-native', controllerId);
-    const record = this.baseRecord(op, this.now().toISOString());
-    let docker: DockerEngine | null = null;
-    try {
+  restoreNativeWebapi(controllerId: string, compose: ComposeSource = {}): Promise<DeploymentRecord> {
+    return this.recorded('webapi-native', controllerId, undefined, async ({ op, record, openDocker }) => {
       const profile = await this.deps.profileFor(controllerId);
       const { name, healthUrl } = await this.containerNameFor(controllerId, compose);
-      docker = await this.docker(controllerId, profile);
-      const runner = this.runner(controllerId, profile);
-      const deps: RolloutDeps = { docker, op, now: this.now, probe: this.prober(controllerId, runner, op.signal) };
+      const { runner, deps } = this.rolloutDeps(controllerId, profile, op, await openDocker(profile));
       const outcome = await restoreNative(deps, runner, name, healthUrl);
       record.result = outcome.result;
       if (outcome.reason) record.reason = outcome.reason;
-      return await this.finish(record);
-    } catch (error) {
-      const e = AppError.from(error);
-      record.reason = e.message;
-      await this.finish(record).catch(() => undefined);
-      throw e;
-    } finally {
-      docker?.close();
-      this.end(op);
-    }
+    });
   }
 
   async probeWebapi(controllerId: string, rawRequest: ProbeRequest = {}, compose: ComposeSource = {}): Promise<ProbeResult> {
@@ -371,11 +362,9 @@ export class DeployService {
     return native.previewUnits(this.runner(controllerId, profile), units);
   }
 
-  async deployServices(controllerId: string, rawRequest: ServicesDeployRequest): Promise<DeploymentRecord> {
+  deployServices(controllerId: string, rawRequest: ServicesDeployRequest): Promise<DeploymentRecord> {
     const request = servicesDeployRequestSchema.parse(rawRequest);
-    const op = this.begin('services', controllerId, request.operationId);
-    const record = this.baseRecord(op, this.now().toISOString());
-    try {
+    return this.recorded('services', controllerId, request.operationId, async ({ op, record }) => {
       const profile = await this.deps.profileFor(controllerId);
       const outcome = await native.deployServices(this.runner(controllerId, profile), profile, request, op);
       record.result = outcome.result;
@@ -385,38 +374,17 @@ export class DeployService {
       if (outcome.rt) record.services.rt = outcome.rt;
       if (outcome.journalTail) record.services.journalTail = outcome.journalTail;
       op.done('done', outcome.result === 'deployed' ? 'mxrc-nonrt and mxrc-rt run as required' : `Not deployed: ${outcome.reason ?? ''}`);
-      return await this.finish(record);
-    } catch (error) {
-      const e = AppError.from(error);
-      record.result = e.code === 'CANCELLED' ? 'cancelled' : 'failed';
-      record.reason = e.message;
-      record.failedStep = op.current;
-      op.failed(op.current, e.message);
-      await this.finish(record).catch(() => undefined);
-      throw e;
-    } finally {
-      this.end(op);
-    }
+    });
   }
 
-  async rollbackServices(controllerId: string): Promise<DeploymentRecord> {
-    const op = this.begin('services-rollback', controllerId);
-    const record = this.baseRecord(op, this.now().toISOString());
-    try {
+  rollbackServices(controllerId: string): Promise<DeploymentRecord> {
+    return this.recorded('services-rollback', controllerId, undefined, async ({ op, record }) => {
       const profile = await this.deps.profileFor(controllerId);
       const outcome = await native.rollbackServices(this.runner(controllerId, profile), profile, op);
       record.result = outcome.problems.length === 0 ? 'restored' : 'failed';
       if (outcome.problems.length > 0) record.reason = outcome.problems.join('; ');
       record.services = { units: outcome.states.map((s) => s.unit), artifacts: [], backupDir: outcome.backupDir, states: outcome.states };
-      return await this.finish(record);
-    } catch (error) {
-      const e = AppError.from(error);
-      record.reason = e.message;
-      await this.finish(record).catch(() => undefined);
-      throw e;
-    } finally {
-      this.end(op);
-    }
+    });
   }
 
   async serviceAction(controllerId: string, unit: DeployUnitName, action: ServiceAction): Promise<UnitState> {

@@ -3,7 +3,6 @@ export const screens = ['controllers', 'run', 'checks', 'latency', 'deploy', 'lo
 export type Screen = (typeof screens)[number];
 
 /** Screens that work on the active controller and so need a live connection. */
-export const needsConnection: ReadonlySet<Screen> = new Set<Screen>(['run', 'checks', 'latency', 'deploy', 'logs']);
 
 export function isScreen(value: string): value is Screen {
   return (screens as readonly string[]).includes(value);

@@ -13,16 +13,28 @@ function readChoice(): ThemeChoice {
   return 'system';
 }
 
-/** Apply before the first paint so a dark room never sees a white flash. */
+const systemDark = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');
+
+/**
+ * Apply before the first paint so a dark room never sees a white flash. The page always carries the resolved
+ * theme, so the stylesheet has one dark palette instead of a second copy inside a media query.
+ */
 export function applyTheme(choice: ThemeChoice = readChoice()): void {
-  if (choice === 'system') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = choice;
+  document.documentElement.dataset.theme = choice === 'system' ? (systemDark().matches ? 'dark' : 'light') : choice;
 }
 
 /** System (prefers-color-scheme), light or dark; the choice is remembered. */
 export function useTheme(): [ThemeChoice, (choice: ThemeChoice) => void] {
   const [choice, setChoice] = useState<ThemeChoice>(readChoice);
-  useEffect(() => applyTheme(choice), [choice]);
+  useEffect(() => {
+    applyTheme(choice);
+    if (choice !== 'system') return undefined;
+    // Follow the operating system while the technician has not chosen a theme.
+    const query = systemDark();
+    const follow = (): void => applyTheme('system');
+    query.addEventListener('change', follow);
+    return () => query.removeEventListener('change', follow);
+  }, [choice]);
   const set = useCallback((next: ThemeChoice) => {
     try {
       localStorage.setItem(storageKey, next);

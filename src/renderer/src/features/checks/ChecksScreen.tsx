@@ -12,7 +12,7 @@ import { Button } from '../../components/Button';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { StatusChip } from '../../components/StatusChip';
 import { formatDateTime } from '../../i18n/format';
-import { ConnectionChip } from '../controllers/ConnectionChip';
+import { ScreenHeader } from '../controllers/ScreenHeader';
 import { useControllers } from '../controllers/controllers-store';
 import { CheckDetail } from './CheckDetail';
 import type { CheckRow, VerdictFilter } from './CheckList';
@@ -85,17 +85,7 @@ function ChecksView({ onGo }: { onGo: (screen: Screen) => void }) {
 
   return (
     <div className="page checks-page" data-testid="screen-checks">
-      <header className="page-header">
-        <div>
-          <h1>{t('checks.title')}</h1>
-          <p className="muted">{t('checks.subtitle')}</p>
-        </div>
-        {active ? (
-          <p>
-            <strong>{active.name}</strong> <ConnectionChip state={activeState} />
-          </p>
-        ) : null}
-      </header>
+      <ScreenHeader title={t('checks.title')} subtitle={t('checks.subtitle')} />
 
       {!active || !connected ? (
         <div className="requirement checks-requirement" data-testid="checks-needs-connection">

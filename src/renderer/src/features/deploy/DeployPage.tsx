@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { Screen } from '../../app/screens';
 import { Button } from '../../components/Button';
-import { ConnectionChip } from '../controllers/ConnectionChip';
+import { ScreenHeader } from '../controllers/ScreenHeader';
 import { useControllers } from '../controllers/controllers-store';
 import { HistoryPanel } from './HistoryPanel';
 import { ServicesPanel } from './ServicesPanel';
@@ -27,17 +27,7 @@ export function DeployPage({ onGo }: { onGo: (screen: Screen) => void }) {
 
   return (
     <div className="page" data-testid="screen-deploy">
-      <header className="page-header">
-        <div>
-          <h1>{t('deploy.title')}</h1>
-          <p className="muted">{t('deploy.subtitle')}</p>
-        </div>
-        {active ? (
-          <p>
-            <strong>{active.name}</strong> <ConnectionChip state={activeState} />
-          </p>
-        ) : null}
-      </header>
+      <ScreenHeader title={t('deploy.title')} subtitle={t('deploy.subtitle')} />
       {!active || !connected ? (
         <div className="requirement">
           <h2 className="section-title">{t('deploy.needsConnection')}</h2>

@@ -12,7 +12,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
 import { StatusChip } from '../../components/StatusChip';
 import { formatDateTime } from '../../i18n/format';
-import { ConnectionChip } from '../controllers/ConnectionChip';
+import { ScreenHeader } from '../controllers/ScreenHeader';
 import { useControllers } from '../controllers/controllers-store';
 import { RunStepper } from './RunStepper';
 import { StepPanel } from './StepPanel';
@@ -69,22 +69,13 @@ export function RunScreen({ onGo }: { onGo: (screen: Screen) => void }) {
 
   return (
     <div className="page run-page" data-testid="screen-run">
-      <header className="page-header">
-        <div>
-          <h1>{t('run.title')}</h1>
-          <p className="muted">{t('run.subtitle')}</p>
-        </div>
-        <div className="run-header-facts">
-          <p>
-            <strong>{active.name}</strong> <ConnectionChip state={activeState} />
+      <ScreenHeader title={t('run.title')} subtitle={t('run.subtitle')}>
+        {state ? (
+          <p className="small muted" data-testid="run-info">
+            {t('run.info', { visit: state.visit, started: formatDateTime(state.startedAt, i18n.language), done: doneCount, total: state.steps.length })}
           </p>
-          {state ? (
-            <p className="small muted" data-testid="run-info">
-              {t('run.info', { visit: state.visit, started: formatDateTime(state.startedAt, i18n.language), done: doneCount, total: state.steps.length })}
-            </p>
-          ) : null}
-        </div>
-      </header>
+        ) : null}
+      </ScreenHeader>
 
       {run.error ? <ErrorPanel error={run.error} onDismiss={run.clearError} context={{ controller: active.id, action: 'run' }} /> : null}
 
