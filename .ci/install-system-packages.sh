@@ -10,6 +10,8 @@ PKGS=(
   fonts-dejavu-core fonts-noto-cjk xauth sudo
   # the real OpenSSH client can only do password logins non-interactively through sshpass (lab password tests)
   sshpass
+  # systemd-analyze verifies rendered unit files in the unit tests (systemd is not PID 1 here; only its tools run)
+  systemd
 )
 
 missing=()

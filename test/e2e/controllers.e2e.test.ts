@@ -270,8 +270,10 @@ describe('Controllers screen in browser mode', () => {
   test('dark theme at 1366×768', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await row(name).waitFor();
-    const scheme: unknown = await page.evaluate('getComputedStyle(document.documentElement).colorScheme');
-    assert.equal(scheme, 'dark');
+    // The page follows the system through a media-query change event, which arrives after emulateMedia returns.
+    await page.waitForFunction("getComputedStyle(document.documentElement).colorScheme === 'dark'", undefined, {
+      timeout: 5000,
+    });
     await shot(page, '12-dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });

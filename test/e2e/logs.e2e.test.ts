@@ -154,14 +154,21 @@ describe('Logs screen in browser mode', () => {
     await search.fill('');
     await shot(page, 'logs-02-shell');
 
+    const before = (await setup.client.terminal.list()).at(-1);
+    assert.ok(before);
     await page.setViewportSize({ width: 1100, height: 700 });
+    // The pane sends its new size after a short debounce: type once the PTY has it, as a person would see it.
+    await assertEventually(async () => {
+      const session = (await setup.client.terminal.list()).at(-1);
+      return session !== undefined && session.cols < before.cols && session.rows < before.rows;
+    }, `the PTY follows the smaller window (was ${before.cols}×${before.rows})`);
+    const listed = (await setup.client.terminal.list()).at(-1);
+    assert.ok(listed && listed.cols < 150 && listed.rows < 40, `the PTY fits the smaller window (${listed?.cols}×${listed?.rows})`);
     await pane.locator('.xterm').click();
     await page.keyboard.type('echo size-$(stty size | tr " " x)');
     await page.keyboard.press('Enter');
     await search.fill('size-');
     await assertEventually(async () => /of 2$/.test(await pane.getByTestId('shell-pane-matches').innerText()), 'the size line (typed + printed)');
-    const listed = (await setup.client.terminal.list()).at(-1);
-    assert.ok(listed && listed.cols < 150 && listed.rows < 40, `the PTY follows the smaller window (${listed?.cols}×${listed?.rows})`);
     await search.fill(`size-${listed?.rows}x${listed?.cols}`);
     await assertEventually(async () => (await pane.getByTestId('shell-pane-matches').innerText()) === '1 of 1', '`stty size` printed the new size');
     await page.setViewportSize({ width: 1366, height: 768 });

@@ -322,8 +322,14 @@ export async function connectDocker(host: RemoteHost, options: DockerConnectOpti
   const wanted = options.transport ?? 'auto';
   const failures: string[] = [];
 
-  if (wanted === 'auto' || wanted === 'streamlocal') {
-    const engine = new DockerodeEngine('streamlocal', tunnelAgent(streamlocalOpener(host, socketPath)));
+  const stderrTail = { text: '' };
+  const attempts: Array<{ transport: DockerTransport; open: Opener; describe: (e: AppError) => string }> = [
+    { transport: 'streamlocal', open: streamlocalOpener(host, socketPath), describe: (e) => `stream-local forwarding to ${socketPath}: ${e.message}` },
+    { transport: 'dial-stdio', open: dialStdioOpener(host, stderrTail), describe: (e) => `docker system dial-stdio: ${stderrTail.text.trim() || e.message}` },
+  ];
+  for (const attempt of attempts) {
+    if (wanted !== 'auto' && wanted !== attempt.transport) continue;
+    const engine = new DockerodeEngine(attempt.transport, tunnelAgent(attempt.open));
     try {
       await engine.ping();
       return engine;
@@ -331,20 +337,7 @@ export async function connectDocker(host: RemoteHost, options: DockerConnectOpti
       engine.close();
       const e = AppError.from(error);
       if (e.code === 'NOT_CONNECTED') throw e;
-      failures.push(`stream-local forwarding to ${socketPath}: ${e.message}`);
-    }
-  }
-  if (wanted === 'auto' || wanted === 'dial-stdio') {
-    const stderrTail = { text: '' };
-    const engine = new DockerodeEngine('dial-stdio', tunnelAgent(dialStdioOpener(host, stderrTail)));
-    try {
-      await engine.ping();
-      return engine;
-    } catch (error) {
-      engine.close();
-      const e = AppError.from(error);
-      if (e.code === 'NOT_CONNECTED') throw e;
-      failures.push(`docker system dial-stdio: ${stderrTail.text.trim() || e.message}`);
+      failures.push(attempt.describe(e));
     }
   }
   throw new AppError(

@@ -83,3 +83,31 @@ export function useAction<A extends unknown[], T>(action: (...args: A) => Promis
   const clearError = useCallback(() => setError(null), []);
   return { run, pending, error, clearError };
 }
+
+export interface BusyActionState<K extends string> {
+  /** Which action is running, so its own button shows the spinner. */
+  busy: K | null;
+  error: AppError | null;
+  setError: (error: AppError | null) => void;
+  /** Runs `action` as `kind`; resolves to undefined (and keeps the error) on failure. */
+  act: <T>(kind: K, action: () => Promise<T>) => Promise<T | undefined>;
+}
+
+/** Several named user actions sharing one busy flag and one error (a toolbar, a panel's buttons). */
+export function useBusyAction<K extends string = string>(): BusyActionState<K> {
+  const [busy, setBusy] = useState<K | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const act = useCallback(async <T,>(kind: K, action: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(kind);
+    setError(null);
+    try {
+      return await action();
+    } catch (e) {
+      setError(toAppError(e));
+      return undefined;
+    } finally {
+      setBusy(null);
+    }
+  }, []);
+  return { busy, error, setError, act };
+}

@@ -1,21 +1,17 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { ControllerProfile } from '../../../../shared/model/controller';
-import type { AppError } from '../../../../shared/errors';
-import type { DeploymentRecord, DeployUnitName, ServiceAction, UnitPreview, UnitState } from '../../../../shared/model/deploy';
+import type { DeployUnitName, ServiceAction, UnitPreview, UnitState } from '../../../../shared/model/deploy';
 import { useApi } from '../../api/api-context';
-import { toAppError } from '../../api/app-error';
 import { useRequest } from '../../api/use-request';
 import { Button } from '../../components/Button';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { Field } from '../../components/Field';
 import { StatusChip } from '../../components/StatusChip';
 import { ConfirmDialog } from './ConfirmDialog';
-import { newOperationId } from './deploy-format';
-import { DeployProgressView, DeployResultView } from './DeployProgressView';
 import { UnitDiff } from './UnitDiff';
-import { useDeployProgress } from './use-deploy-progress';
+import { OperationOutcome, useDeployOperation } from './use-deploy-operation';
 
 type Confirm = { kind: 'install' } | { kind: 'rollback' } | { kind: 'action'; unit: DeployUnitName; action: ServiceAction } | null;
 
@@ -30,36 +26,22 @@ function unitTone(u: UnitState): 'pass' | 'fail' | 'warn' | 'skip' {
 export function ServicesPanel({ controller, onChanged }: { controller: ControllerProfile; onChanged: () => void }) {
   const { t } = useTranslation();
   const api = useApi();
-  const progress = useDeployProgress();
-  const progressRef = useRef<HTMLDivElement>(null);
+  const { progress, progressRef, busy, error, setError, record, setRecord, act: run, startProgress } = useDeployOperation<string>();
   const [rtBin, setRtBin] = useState('');
   const [nonrtBin, setNonrtBin] = useState('');
   const [previews, setPreviews] = useState<UnitPreview[] | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [record, setRecord] = useState<DeploymentRecord | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
   const status = useRequest(() => api.deploy.servicesStatus(controller.id), [api, controller.id]);
 
-  const act = async (kind: string, fn: () => Promise<void>): Promise<void> => {
-    setBusy(kind);
-    setError(null);
+  const act = (kind: string, fn: () => Promise<void>): Promise<void> => {
     setConfirm(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(toAppError(e));
-    } finally {
-      setBusy(null);
-    }
+    return run(kind, fn);
   };
 
   const install = () =>
     act('install', async () => {
       setRecord(null);
-      const operationId = newOperationId();
-      progress.start(operationId);
-      requestAnimationFrame(() => progressRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
+      const operationId = startProgress();
       try {
         setRecord(await api.deploy.deployServices(controller.id, { rtBin: rtBin.trim(), nonrtBin: nonrtBin.trim(), operationId }));
         setPreviews(await api.deploy.previewUnits(controller.id));
@@ -113,10 +95,7 @@ export function ServicesPanel({ controller, onChanged }: { controller: Controlle
       </section>
 
       {error ? <ErrorPanel error={error} onDismiss={() => setError(null)} context={{ controller: controller.name, rtBin, nonrtBin }} /> : null}
-      <div ref={progressRef} className="deploy-anchor">
-        <DeployProgressView progress={progress} running={running} onCancel={progress.operationId ? () => void api.deploy.cancel(progress.operationId ?? '') : undefined} />
-        {record && !running ? <DeployResultView record={record} /> : null}
-      </div>
+      <OperationOutcome progress={progress} progressRef={progressRef} running={running} record={record} />
 
       {previews ? (
         <section>

@@ -1,11 +1,9 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import type { ArchiveInfo, ComposeMapping, DeploymentRecord, DockerPinResult, ProbeResult, WebapiStatus } from '../../../../shared/model/deploy';
+import type { ArchiveInfo, ComposeMapping, DockerPinResult, ProbeResult, WebapiStatus } from '../../../../shared/model/deploy';
 import type { ControllerProfile } from '../../../../shared/model/controller';
-import type { AppError } from '../../../../shared/errors';
 import { useApi } from '../../api/api-context';
-import { toAppError } from '../../api/app-error';
 import { useRequest } from '../../api/use-request';
 import { Button } from '../../components/Button';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -14,9 +12,8 @@ import { StatusChip } from '../../components/StatusChip';
 import { formatSince } from '../../i18n/format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { CreateOptionsTable } from './CreateOptionsTable';
-import { newOperationId, shortDigest } from './deploy-format';
-import { DeployProgressView, DeployResultView } from './DeployProgressView';
-import { useDeployProgress } from './use-deploy-progress';
+import { shortDigest } from './deploy-format';
+import { OperationOutcome, useDeployOperation } from './use-deploy-operation';
 
 type Confirm = 'deploy' | 'rollback' | 'native' | 'pin' | null;
 
@@ -47,14 +44,10 @@ function ContainerLine({ label, c }: { label: string; c: WebapiStatus['current']
 export function WebapiPanel({ controller, onChanged }: { controller: ControllerProfile; onChanged: () => void }) {
   const { t } = useTranslation();
   const api = useApi();
-  const progress = useDeployProgress();
-  const progressRef = useRef<HTMLDivElement>(null);
+  const { progress, progressRef, busy, error, setError, record, setRecord, act, startProgress } = useDeployOperation<'check' | 'deploy' | 'rollback' | 'probe' | 'native' | 'pin'>();
   const [imagePath, setImagePath] = useState('');
   const [composePath, setComposePath] = useState('');
   const [plan, setPlan] = useState<{ mapping: ComposeMapping; archive: ArchiveInfo | null } | null>(null);
-  const [busy, setBusy] = useState<'check' | 'deploy' | 'rollback' | 'probe' | 'native' | 'pin' | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [record, setRecord] = useState<DeploymentRecord | null>(null);
   const [probe, setProbe] = useState<ProbeResult | null>(null);
   const [pin, setPin] = useState<DockerPinResult | null>(null);
   const [confirm, setConfirm] = useState<Confirm>(null);
@@ -62,18 +55,6 @@ export function WebapiPanel({ controller, onChanged }: { controller: ControllerP
   const containerName = plan?.mapping.options.name;
   const status = useRequest(() => api.deploy.webapiStatus(controller.id, containerName), [api, controller.id, containerName]);
 
-  const act = async <T,>(kind: NonNullable<typeof busy>, fn: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(kind);
-    setError(null);
-    try {
-      return await fn();
-    } catch (e) {
-      setError(toAppError(e));
-      return undefined;
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const check = () =>
     act('check', async () => {
@@ -84,13 +65,6 @@ export function WebapiPanel({ controller, onChanged }: { controller: ControllerP
       setPlan({ mapping, archive });
     });
 
-  const startProgress = (): string => {
-    const operationId = newOperationId();
-    progress.start(operationId);
-    // the steps appear where the eye is, not below the plan table
-    requestAnimationFrame(() => progressRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' }));
-    return operationId;
-  };
 
   const deploy = () =>
     act('deploy', async () => {
@@ -196,10 +170,7 @@ export function WebapiPanel({ controller, onChanged }: { controller: ControllerP
 
       {error ? <ErrorPanel error={error} onDismiss={() => setError(null)} context={{ controller: controller.name, imagePath, composePath }} /> : null}
 
-      <div ref={progressRef} className="deploy-anchor">
-        <DeployProgressView progress={progress} running={running} onCancel={progress.operationId ? () => void api.deploy.cancel(progress.operationId ?? '') : undefined} />
-        {record && !running ? <DeployResultView record={record} /> : null}
-      </div>
+      <OperationOutcome progress={progress} progressRef={progressRef} running={running} record={record} />
       {probe ? (
         <p className="card" data-testid="deploy-probe-result">
           {t('deploy.result.probe', { via: t(`deploy.result.via.${probe.via}`), count: probe.count, p50: probe.p50Ms.toFixed(2), p99: probe.p99Ms.toFixed(2) })}{' '}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { AppError } from '../../../../shared/errors';
 import type { SavedLog } from '../../../../shared/model/logs';
-import { toAppError } from '../../api/app-error';
+import { useBusyAction } from '../../api/use-request';
 import { Button } from '../../components/Button';
 import { CopyButton } from '../../components/CopyButton';
 import { copyText } from '../../components/copy-text';
@@ -13,20 +13,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 /** Save all / record / copy / clear: the same for shells and log streams. */
 export function usePaneActions() {
   const [saved, setSaved] = useState<SavedLog | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const run = async <T,>(name: string, action: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(name);
-    setError(null);
-    try {
-      return await action();
-    } catch (e) {
-      setError(toAppError(e));
-      return undefined;
-    } finally {
-      setBusy(null);
-    }
-  };
+  const { busy, error, setError, act: run } = useBusyAction();
   return { saved, setSaved, error, setError, busy, run };
 }
 
