@@ -7,6 +7,10 @@
  * Prints MB/s and the ratio to OpenSSH, the longest main-thread stall while streaming, and the renderer's JS
  * heap after a GC. The last line is one JSON object: {"mbPerS", "ratioVsSsh", "maxStallMs", "heapMb"}.
  * Goal: >= 20 MB/s into the terminal, no stall > 100 ms, heap bounded by the scrollback cap.
+ *
+ * It also prints xterm.js's own speed in the same browser (no network): the ceiling on this machine. To see
+ * where time goes: BENCH_LOGS_PROFILE=FILE (renderer CPU profile), BENCH_LOGS_TRACE=FILE (Chromium trace),
+ * BENCH_LOGS_VERBOSE=1 (progress each second).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,15 +19,11 @@ import { join } from 'node:path';
 
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
-import WebSocket from 'ws';
 
 import { startWebApp } from '../src/main/web/start-web-app';
-import type { AppClient, Transport, Wire } from '../src/shared/rpc';
-import { createClient } from '../src/shared/rpc';
-import type { ServerFrame } from '../src/shared/ws-protocol';
-import { wsPath } from '../src/shared/ws-protocol';
 import { ensureLab } from '../test/support/lab';
 import { launchChromium } from '../test/support/browser';
+import { connectWsClient } from '../test/support/ws-client';
 
 const root = join(import.meta.dirname, '..');
 
@@ -39,38 +39,13 @@ interface PageGlobals {
   __bench?: { ready: boolean; run(command: string, marker: string): Promise<BenchResult>; stats(): { received: number; acked: number }; xtermOnly(mb: number): Promise<number> };
 }
 const lines = Number(process.env.BENCH_LOGS_LINES ?? 500_000);
+const runTimeoutS = 180;
 const remoteFile = '/tmp/mxrc-bench-logs.txt';
 const marker = 'BENCH-$((40+2))-END';
 const markerPrinted = 'BENCH-42-END';
 
 function log(text: string): void {
   process.stdout.write(`${text}\n`);
-}
-
-async function wsClient(appUrl: string): Promise<{ client: AppClient; close(): void }> {
-  const url = new URL(appUrl);
-  const token = url.searchParams.get('token') ?? '';
-  const socket = new WebSocket(`ws://${url.host}${wsPath}?token=${encodeURIComponent(token)}`, { origin: url.origin });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  let nextId = 1;
-  const pending = new Map<number, (wire: Wire) => void>();
-  socket.on('message', (data: Buffer) => {
-    const frame = JSON.parse(data.toString('utf8')) as ServerFrame;
-    if (frame.type === 'result') pending.get(frame.id)?.(frame.wire);
-  });
-  const transport: Transport = {
-    invoke: (service, method, args) =>
-      new Promise<Wire>((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        socket.send(JSON.stringify({ type: 'invoke', id, service, method, args }));
-      }),
-    onEvent: () => () => undefined,
-  };
-  return { client: createClient(transport), close: () => socket.close() };
 }
 
 /** Builds the benchmark page (the real ShellPane) into `outDir` with an index.html the CSP allows. */
@@ -135,7 +110,7 @@ async function main(): Promise<void> {
   copyFileSync(lab.knownHostsFile, join(work, 'data', 'known_hosts'));
   await buildHarness(pageDir);
   const app = await startWebApp({ dataDir: join(work, 'data'), readOnlyKnownHosts: [], staticDir: pageDir });
-  const setup = await wsClient(app.url);
+  const setup = await connectWsClient(app.url);
   const browser = await launchChromium();
   try {
     const profile = await setup.client.controllers.save({
@@ -167,8 +142,34 @@ async function main(): Promise<void> {
           if (process.env.BENCH_LOGS_VERBOSE && stats) process.stderr.write(`progress: received ${(stats.received / 1e6).toFixed(1)} MB, rendered ${(stats.acked / 1e6).toFixed(1)} MB\n`);
         }, () => undefined);
     }, 1000);
-    const result = await page.evaluate(({ command, end }) => (globalThis as unknown as PageGlobals).__bench?.run(command, end), { command: `cat ${remoteFile}; echo ${marker}`, end: markerPrinted });
+    // BENCH_LOGS_PROFILE=FILE: a CPU profile of the renderer during the run (open in Chrome DevTools).
+    const profiler = process.env.BENCH_LOGS_PROFILE ? await context.newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
+    // BENCH_LOGS_TRACE=FILE: a Chromium trace of the run (open in Perfetto or DevTools' Performance panel).
+    if (process.env.BENCH_LOGS_TRACE) await browser.startTracing(page, { path: process.env.BENCH_LOGS_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    // A stream that stops (lost acknowledgement, missed marker) must fail with what got through, not hang.
+    let watchdog: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      watchdog = setTimeout(() => {
+        void page
+          .evaluate(() => (globalThis as unknown as PageGlobals).__bench?.stats())
+          .then(
+            (stats) => reject(new Error(`the stream stopped: ${stats ? `${(stats.received / 1e6).toFixed(1)} MB received, ${(stats.acked / 1e6).toFixed(1)} MB rendered` : 'no page stats'} after ${runTimeoutS} s`)),
+            (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
+          );
+      }, runTimeoutS * 1000);
+    });
+    const result = await Promise.race([page.evaluate(({ command, end }) => (globalThis as unknown as PageGlobals).__bench?.run(command, end), { command: `cat ${remoteFile}; echo ${marker}`, end: markerPrinted }), stuck]).finally(() => clearTimeout(watchdog));
     clearInterval(progress);
+    if (process.env.BENCH_LOGS_TRACE) await browser.stopTracing();
+    if (profiler && process.env.BENCH_LOGS_PROFILE) {
+      const { profile } = await profiler.send('Profiler.stop');
+      writeFileSync(process.env.BENCH_LOGS_PROFILE, JSON.stringify(profile));
+      log(`renderer CPU profile: ${process.env.BENCH_LOGS_PROFILE}`);
+    }
     if (!result) throw new Error('the benchmark page did not run');
     const mbPerS = mb / (result.ms / 1000);
     log(`app: ${mb.toFixed(1)} MB into xterm.js in ${result.ms.toFixed(0)} ms → ${mbPerS.toFixed(1)} MB/s (renderer: ${result.renderer ?? '?'}; ${(result.renderedBytes / 1e6).toFixed(1)} MB acknowledged by the view)`);
@@ -181,8 +182,13 @@ async function main(): Promise<void> {
     const heap = await cdp.send('Runtime.getHeapUsage');
     const heapMb = heap.usedSize / (1024 * 1024);
     log(`renderer heap after GC: ${heapMb.toFixed(1)} MB (scrollback cap 10,000 lines)`);
+    if (profiler) await profiler.send('Profiler.start');
     const ceiling = await page.evaluate((size) => (globalThis as unknown as PageGlobals).__bench?.xtermOnly(size), 20);
-    log(`for comparison, xterm.js alone in this browser (no network, same kind of text): ${ceiling?.toFixed(1) ?? '?'} MB/s`);
+    if (profiler && process.env.BENCH_LOGS_PROFILE) {
+      const { profile } = await profiler.send('Profiler.stop');
+      writeFileSync(`${process.env.BENCH_LOGS_PROFILE}.xterm-only`, JSON.stringify(profile));
+    }
+    log(`for comparison, xterm.js alone in this browser (no network, same kind of text): ${ceiling?.toFixed(1) ?? '?'} MB/s; the app reaches ${ceiling ? Math.round((100 * mbPerS) / ceiling) : '?'} % of it`);
     if (problems.length > 0) log(`page errors: ${problems.join('; ')}`);
     log(`goal: >= 20 MB/s ${mbPerS >= 20 ? 'met' : 'NOT met'}; no stall > 100 ms ${maxStallMs <= 100 ? 'met' : 'NOT met'}`);
 

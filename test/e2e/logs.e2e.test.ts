@@ -11,16 +11,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
-import WebSocket from 'ws';
 
 import { startWebApp } from '../../src/main/web/start-web-app';
-import type { AppClient, Transport, Wire } from '../../src/shared/rpc';
-import { createClient } from '../../src/shared/rpc';
-import type { ServerFrame } from '../../src/shared/ws-protocol';
-import { wsPath } from '../../src/shared/ws-protocol';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
 import { collectPageProblems, launchChromium, newLaptopContext } from '../support/browser';
+import type { WsAppClient } from '../support/ws-client';
+import { connectWsClient } from '../support/ws-client';
 
 /** The page's globals this test touches (the Node-side tsconfig has no DOM types). */
 interface PageGlobals {
@@ -32,38 +29,6 @@ const root = join(import.meta.dirname, '..', '..');
 const screensDir = join(root, 'test-results', 'screens');
 const timeout = 30_000;
 
-/** The contract over the browser-mode WebSocket, from Node: sets up the controller the page then shows. */
-async function wsClient(appUrl: string): Promise<{ client: AppClient; close(): void }> {
-  const url = new URL(appUrl);
-  const token = url.searchParams.get('token') ?? '';
-  const socket = new WebSocket(`ws://${url.host}${wsPath}?token=${encodeURIComponent(token)}`, { origin: url.origin });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  let nextId = 1;
-  const pending = new Map<number, (wire: Wire) => void>();
-  const listeners = new Set<(topic: string, payload: unknown) => void>();
-  socket.on('message', (data: Buffer) => {
-    const frame = JSON.parse(data.toString('utf8')) as ServerFrame;
-    if (frame.type === 'result') pending.get(frame.id)?.(frame.wire);
-    else for (const listener of listeners) listener(frame.topic, frame.payload);
-  });
-  const transport: Transport = {
-    invoke: (service, method, args) =>
-      new Promise<Wire>((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        socket.send(JSON.stringify({ type: 'invoke', id, service, method, args }));
-      }),
-    onEvent: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-  return { client: createClient(transport), close: () => socket.close() };
-}
-
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screensDir, `${name}.png`) });
 }
@@ -72,7 +37,7 @@ describe('Logs screen in browser mode', () => {
   let lab: Lab;
   let dir: string;
   let app: Awaited<ReturnType<typeof startWebApp>>;
-  let setup: Awaited<ReturnType<typeof wsClient>>;
+  let setup: WsAppClient;
   let browser: Browser;
   let page: Page;
   let unit = '';
@@ -88,7 +53,7 @@ describe('Logs screen in browser mode', () => {
     mkdirSync(join(dir, 'data'), { recursive: true });
     copyFileSync(lab.knownHostsFile, join(dir, 'data', 'known_hosts'));
     app = await startWebApp({ dataDir: join(dir, 'data'), readOnlyKnownHosts: [] });
-    setup = await wsClient(app.url);
+    setup = await connectWsClient(app.url);
 
     // A unit that logs 300 numbered lines and then waits, standing in for the RT service.
     unit = `mxrc-lab-e2e-${Date.now()}`;

@@ -41,7 +41,8 @@ describe('embedded terminal (PTY over the shared SSH connection)', () => {
     client.on('connection.state', (s) => connection.push(s));
     client.on('terminal.state', (s) => states.set(s.id, [...(states.get(s.id) ?? []), s]));
     client.on('terminal.data', (event) => {
-      output.set(event.sessionId, text(event.sessionId) + event.data);
+      // Each chunk ends on a character boundary, so it decodes on its own (the splitter's promise, tested here).
+      output.set(event.sessionId, text(event.sessionId) + new TextDecoder('utf-8', { fatal: true }).decode(event.data));
       received.set(event.sessionId, (received.get(event.sessionId) ?? 0) + event.bytes);
       if (acking.has(event.sessionId)) void client.terminal.ack(event.sessionId, event.bytes);
     });

@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 
 import type { Dispatcher } from '../../shared/rpc';
 import type { ClientFrame, ServerFrame } from '../../shared/ws-protocol';
-import { tokenCookie, wsPath } from '../../shared/ws-protocol';
+import { encodeServerFrame, tokenCookie, wsPath } from '../../shared/ws-protocol';
 import type { EventHub } from '../platform/event-hub';
 
 export interface WebServerOptions {
@@ -116,7 +116,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   wss.on('connection', (ws) => {
     const send = (frame: ServerFrame): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState === ws.OPEN) ws.send(encodeServerFrame(frame));
     };
     const unsubscribe = options.events.subscribe((topic, payload) => send({ type: 'event', topic, payload }));
     ws.on('close', unsubscribe);

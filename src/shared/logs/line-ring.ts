@@ -54,26 +54,30 @@ export class LineRing<T> {
   }
 }
 
-/** Text chunks capped by total length (for a terminal's replay); drops whole chunks from the front. */
+/**
+ * UTF-8 chunks capped by total bytes (a terminal's replay); drops whole chunks from the front. Chunks end on
+ * character boundaries, so dropping whole ones never cuts a character.
+ */
 export class ChunkRing {
-  private chunks: { seq: number; data: string }[] = [];
+  private chunks: { seq: number; data: Uint8Array }[] = [];
   private length = 0;
   private latest = 0;
 
-  constructor(private readonly maxChars: number) {}
+  constructor(private readonly maxBytes: number) {}
 
-  push(seq: number, data: string): void {
+  push(seq: number, data: Uint8Array): void {
     this.chunks.push({ seq, data });
     this.length += data.length;
     this.latest = seq;
-    while (this.length > this.maxChars && this.chunks.length > 1) {
+    while (this.length > this.maxBytes && this.chunks.length > 1) {
       const first = this.chunks.shift();
       this.length -= first?.data.length ?? 0;
     }
   }
 
   text(): string {
-    return this.chunks.map((chunk) => chunk.data).join('');
+    const decoder = new TextDecoder();
+    return this.chunks.map((chunk) => decoder.decode(chunk.data)).join('');
   }
 
   get lastSeq(): number {

@@ -202,7 +202,12 @@ export interface TerminalInfo {
 export interface TerminalDataEvent {
   sessionId: string;
   seq: number;
-  data: string;
+  /**
+   * The shell's output as UTF-8 bytes, cut only between characters (each chunk decodes on its own). Bytes, not
+   * text: xterm.js decodes them itself, and browser mode sends them without JSON escaping.
+   */
+  data: Uint8Array;
+  /** `data.length`: what the view acknowledges once rendered (flow control). */
   bytes: number;
 }
 

@@ -98,12 +98,13 @@ describe('scrollback ring', () => {
     assert.equal(ring.toArray()[0], 990_000);
   });
 
-  test('terminal replay keeps whole chunks up to a character budget', () => {
-    const ring = new ChunkRing(10);
-    ring.push(1, 'aaaa');
-    ring.push(2, 'bbbb');
-    ring.push(3, 'cccc');
-    assert.equal(ring.text(), 'bbbbcccc');
+  test('terminal replay keeps whole chunks up to a byte budget, and decodes them whole', () => {
+    const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+    const ring = new ChunkRing(12);
+    ring.push(1, bytes('aaaa'));
+    ring.push(2, bytes('bbbb'));
+    ring.push(3, bytes('한국'));
+    assert.equal(ring.text(), 'bbbb한국');
     assert.equal(ring.lastSeq, 3);
     ring.clear();
     assert.equal(ring.lastSeq, 3, 'sequence numbers are never reused');

@@ -11,6 +11,7 @@ import { EventHub } from '../../../src/main/platform/event-hub';
 import type { WebServer } from '../../../src/main/web/web-server';
 import { startWebServer } from '../../../src/main/web/web-server';
 import type { ServerFrame } from '../../../src/shared/ws-protocol';
+import { decodeServerFrame } from '../../../src/shared/ws-protocol';
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -76,15 +77,26 @@ describe('browser-mode server', () => {
     await assert.rejects(openWs(wsUrl, { cookie }), /403/);
     const ws = await openWs(wsUrl, { origin, cookie });
     const frames: ServerFrame[] = [];
+    let binaryFrames = 0;
     const got = new Promise<void>((resolve) => {
-      ws.on('message', (data: Buffer) => {
-        frames.push(JSON.parse(data.toString()) as ServerFrame);
-        if (frames.length === 2) resolve();
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        frames.push(decodeServerFrame(isBinary ? data : data.toString()));
+        binaryFrames += isBinary ? 1 : 0;
+        if (frames.length === 3) resolve();
       });
     });
     ws.send(JSON.stringify({ type: 'invoke', id: 7, service: 'app', method: 'info', args: [] }));
     events.emit('connection.state', { controllerId: 'c', status: 'connected', since: 't' });
+    const output = Buffer.from('한국어 µs\r\n');
+    events.emit('terminal.data', { sessionId: 's', seq: 1, data: output, bytes: output.length });
     await got;
+    // Terminal output travels as bytes in a binary frame, not as escaped JSON.
+    assert.equal(binaryFrames, 1);
+    const data = frames.find((f) => f.type === 'event' && f.topic === 'terminal.data');
+    assert.ok(data?.type === 'event');
+    const payload = data.payload as { seq: number; data: Uint8Array };
+    assert.equal(payload.seq, 1);
+    assert.equal(Buffer.from(payload.data).toString('utf8'), '한국어 µs\r\n');
     assert.deepEqual(
       frames.find((f) => f.type === 'result'),
       { type: 'result', id: 7, wire: { ok: true, value: { service: 'app', method: 'info', args: [] } } },

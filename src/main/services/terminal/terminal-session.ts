@@ -6,7 +6,7 @@ import { Batcher } from '../../../shared/logs/batcher';
 import type { FlowWindowOptions } from '../../../shared/logs/flow-window';
 import { defaultFlowWindow, FlowWindow } from '../../../shared/logs/flow-window';
 import { ChunkRing } from '../../../shared/logs/line-ring';
-import { Utf8ChunkDecoder } from '../../../shared/logs/utf8-splitter';
+import { Utf8Splitter } from '../../../shared/logs/utf8-splitter';
 import type { SavedLog, TerminalAttachment, TerminalInfo, TerminalSize, TerminalState } from '../../../shared/model/logs';
 import type { RemoteHost, RemoteShell } from '../../platform/remote-host';
 import type { LogFiles, Recording } from '../logs/log-files';
@@ -19,13 +19,14 @@ export interface TerminalSessionDeps {
   now(): Date;
   flow?: FlowWindowOptions;
   batch?: BatcherOptions;
-  /** Output kept for a re-attaching view (characters). */
-  replayChars?: number;
+  /** Output kept for a re-attaching view (bytes). */
+  replayBytes?: number;
 }
 
 export const defaultTerminalBatch: BatcherOptions = { maxDelayMs: 8, maxWeight: 64 * 1024 };
 
 const crlf = '\r\n';
+const utf8 = new TextDecoder();
 const dim = (text: string): string => `\u001b[2m${text}\u001b[0m`;
 
 /**
@@ -35,11 +36,12 @@ const dim = (text: string): string => `\u001b[2m${text}\u001b[0m`;
  */
 export class TerminalSession {
   private readonly window: FlowWindow;
-  private readonly batcher: Batcher<string>;
+  private readonly batcher: Batcher<Uint8Array>;
   private readonly replay: ChunkRing;
   private readonly openedAt: string;
   private shell: RemoteShell | null = null;
-  private decoder = new Utf8ChunkDecoder();
+  private splitter = new Utf8Splitter();
+  private stderrSplitter = new Utf8Splitter();
   private state: TerminalState = 'starting';
   private exitCode: number | null | undefined;
   private size: TerminalSize;
@@ -56,7 +58,7 @@ export class TerminalSession {
   ) {
     this.size = size;
     this.openedAt = deps.now().toISOString();
-    this.replay = new ChunkRing(deps.replayChars ?? 2 * 1024 * 1024);
+    this.replay = new ChunkRing(deps.replayBytes ?? 2 * 1024 * 1024);
     this.window = new FlowWindow(
       deps.flow ?? defaultFlowWindow,
       () => {
@@ -68,8 +70,8 @@ export class TerminalSession {
         this.publish();
       },
     );
-    this.batcher = new Batcher<string>((chunks, bytes) => {
-      const data = chunks.join('');
+    this.batcher = new Batcher<Uint8Array>((chunks, bytes) => {
+      const data = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, bytes);
       const seq = ++this.chunkSeq;
       this.replay.push(seq, data);
       this.deps.emit('terminal.data', { sessionId: this.id, seq, data, bytes });
@@ -102,11 +104,17 @@ export class TerminalSession {
     this.publish();
   }
 
+  /** Output towards the view: whole UTF-8 characters (so a recording can decode each chunk on its own). */
+  private output(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    if (this.recording) this.recording.file.write(asciicastOutputLine((Date.now() - this.recording.startedMs) / 1000, utf8.decode(bytes)));
+    this.batcher.push(bytes, bytes.length);
+  }
+
   /** Text into the view as if the shell had printed it (notices about the connection). */
-  private output(text: string): void {
-    if (text === '') return;
-    if (this.recording) this.recording.file.write(asciicastOutputLine((Date.now() - this.recording.startedMs) / 1000, text));
-    this.batcher.push(text, text.length);
+  private notice(text: string): void {
+    this.output(Buffer.from(`${crlf}${dim(text)}${crlf}`, 'utf8'));
+    this.batcher.flush();
   }
 
   async open(): Promise<void> {
@@ -115,33 +123,32 @@ export class TerminalSession {
       throw openFailure(error, host);
     });
     this.shell = shell;
-    this.decoder = new Utf8ChunkDecoder();
+    this.splitter = new Utf8Splitter();
+    this.stderrSplitter = new Utf8Splitter();
     this.exitCode = undefined;
     if (this.window.paused) shell.pause();
     let exitCode: number | null = null;
-    shell.on('data', (chunk: Buffer) => this.output(this.decoder.write(chunk)));
+    shell.on('data', (chunk: Buffer) => this.output(this.splitter.write(chunk)));
     // Some servers put PTY errors on the extended (stderr) stream.
-    (shell as unknown as { stderr?: NodeJS.ReadableStream }).stderr?.on('data', (chunk: Buffer) => this.output(chunk.toString('utf8')));
+    (shell as unknown as { stderr?: NodeJS.ReadableStream }).stderr?.on('data', (chunk: Buffer) => this.output(this.stderrSplitter.write(chunk)));
     shell.on('exit', (code: number | null) => {
       exitCode = code;
     });
     shell.once('close', () => {
       if (this.shell !== shell) return;
       this.shell = null;
-      this.output(this.decoder.end());
+      // An unfinished character at the very end: the view shows U+FFFD rather than losing it.
+      this.output(this.splitter.flush());
       if (this.state === 'closed') return;
       if (exitCode === null && !host.connected) {
-        this.output(`${crlf}${dim('[connection to the controller lost: press Enter for a new shell once it is back]')}${crlf}`);
-        this.batcher.flush();
+        this.notice('[connection to the controller lost: press Enter for a new shell once it is back]');
         this.setState('disconnected');
       } else if (exitCode === null) {
-        this.output(`${crlf}${dim('[the shell channel closed: press Enter for a new shell]')}${crlf}`);
-        this.batcher.flush();
+        this.notice('[the shell channel closed: press Enter for a new shell]');
         this.setState('disconnected');
       } else {
         this.exitCode = exitCode;
-        this.output(`${crlf}${dim(`[shell exited with code ${exitCode}: press Enter for a new shell]`)}${crlf}`);
-        this.batcher.flush();
+        this.notice(`[shell exited with code ${exitCode}: press Enter for a new shell]`);
         this.setState('exited');
       }
     });
@@ -158,8 +165,7 @@ export class TerminalSession {
       this.reopening = this.open()
         .catch((error: unknown) => {
           const appError = AppError.from(error);
-          this.output(`${crlf}${dim(`[no new shell: ${appError.message}]`)}${crlf}`);
-          this.batcher.flush();
+          this.notice(`[no new shell: ${appError.message}]`);
         })
         .finally(() => {
           this.reopening = null;

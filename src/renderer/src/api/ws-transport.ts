@@ -1,6 +1,6 @@
 import type { Transport, Wire } from '../../../shared/rpc';
-import type { ClientFrame, ServerFrame } from '../../../shared/ws-protocol';
-import { wsPath } from '../../../shared/ws-protocol';
+import type { ClientFrame } from '../../../shared/ws-protocol';
+import { decodeServerFrame, wsPath } from '../../../shared/ws-protocol';
 
 /**
  * Browser-mode transport: the same contract as the Electron preload, over a WebSocket to the local server.
@@ -25,6 +25,8 @@ export function createWsTransport(url = `${location.protocol === 'https:' ? 'wss
   const connect = (): Promise<WebSocket> => {
     opened ??= new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(url);
+      // Terminal output arrives as binary frames (see ws-protocol).
+      ws.binaryType = 'arraybuffer';
       ws.onopen = () => {
         socket = ws;
         resolve(ws);
@@ -40,8 +42,8 @@ export function createWsTransport(url = `${location.protocol === 'https:' ? 'wss
           pending.delete(id);
         }
       };
-      ws.onmessage = (message: MessageEvent<string>) => {
-        const frame = JSON.parse(message.data) as ServerFrame;
+      ws.onmessage = (message: MessageEvent<string | ArrayBuffer>) => {
+        const frame = decodeServerFrame(message.data);
         if (frame.type === 'result') {
           pending.get(frame.id)?.(frame.wire);
           pending.delete(frame.id);

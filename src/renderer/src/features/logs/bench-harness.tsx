@@ -41,6 +41,9 @@ declare global {
 }
 
 const base = getClient();
+const utf8 = new TextDecoder();
+/** The end of a chunk as text: enough to find a prompt or the end marker without decoding 50 MB in the probe. */
+const tailText = (data: Uint8Array, bytes = 256): string => utf8.decode(data.subarray(Math.max(0, data.length - bytes)));
 let acked = 0;
 let onAck: (() => void) | null = null;
 /** The view acknowledges bytes once xterm has parsed them: counting acknowledgements counts what was rendered. */
@@ -65,14 +68,16 @@ function xtermOnly(mb: number): Promise<number> {
   const pad = 'x'.repeat(75);
   let chunk = '';
   for (let i = 1; chunk.length < 64 * 1024; i++) chunk += i % 10 === 0 ? `line ${String(i).padStart(7, '0')} µs=${String(i).padStart(5, '0')} 한국어 로그 ${pad.slice(0, 58)}\r\n` : `line ${String(i).padStart(7, '0')} value=${String(i * 7).padStart(9, '0')} ${pad}\r\n`;
-  const chunks = Math.ceil((mb * 1e6) / chunk.length);
+  // As bytes, the way terminal output reaches the pane.
+  const bytes = new TextEncoder().encode(chunk);
+  const chunks = Math.ceil((mb * 1e6) / bytes.length);
   return new Promise((resolve) => {
     const started = performance.now();
     let done = 0;
     for (let i = 0; i < chunks; i++) {
-      host.terminal.write(chunk, () => {
+      host.terminal.write(bytes, () => {
         if (++done < chunks) return;
-        resolve((chunks * chunk.length) / 1e6 / ((performance.now() - started) / 1000));
+        resolve((chunks * bytes.length) / 1e6 / ((performance.now() - started) / 1000));
         host.dispose();
         element.remove();
       });
@@ -87,7 +92,7 @@ function Harness({ controllerId }: { controllerId: string }) {
     let prompt = false;
     const off = client.on('terminal.data', (event) => {
       received += event.bytes;
-      if (/\$ $/.test(event.data)) prompt = true;
+      if (/\$ $/.test(tailText(event.data, 8))) prompt = true;
     });
     void client.terminal.open(controllerId, { cols: 150, rows: 40 }).then((opened) => {
       setInfo(opened);
@@ -120,8 +125,10 @@ function Harness({ controllerId }: { controllerId: string }) {
             let runReceived = 0;
             const offMarker = client.on('terminal.data', (event) => {
               runReceived += event.bytes;
-              if ((tail + event.data).includes(marker)) target = startAcked + runReceived;
-              tail = event.data.slice(-marker.length);
+              // The marker is followed only by a newline and the prompt: it is within the chunk's last bytes.
+              const end = tailText(event.data);
+              if ((tail + end).includes(marker)) target = startAcked + runReceived;
+              tail = end.slice(-marker.length);
             });
             const started = performance.now();
             onAck = () => {
