@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import type { Browser, Page } from 'playwright-core';
 
+import { checkTextKo } from '../../src/shared/checks/catalogue-ko';
 import { startWebApp } from '../../src/main/web/start-web-app';
 import type { Lab } from '../support/lab';
 import { ensureLab } from '../support/lab';
@@ -192,7 +193,11 @@ describe('Checks screen in browser mode', { timeout: 600_000 }, () => {
     await page.getByText('점검', { exact: true }).first().waitFor();
     await row('K01').waitFor();
     await row('K06').click();
-    await page.getByTestId('check-detail').waitFor();
+    const detail = page.getByTestId('check-detail');
+    await detail.waitFor();
+    // Check texts follow the language too, not only the screen's own strings.
+    assert.equal(await detail.locator('#checks-detail-title').innerText(), checkTextKo.K06?.title);
+    assert.match(await row('K01').innerText(), new RegExp(checkTextKo.K01?.title ?? '-'));
     await shot('10-korean-dark');
     assert.deepEqual(pageProblems, []);
   });

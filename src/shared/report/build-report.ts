@@ -3,6 +3,7 @@
  * acceptance probes, and the visit sheet (site, people, identity, deviations). Pure: the Node side reads the
  * records and hands them in, so the assembly is tested without files.
  */
+import { checkTitle } from '../checks/check-text';
 import type { CheckRunRecord } from '../model/checks';
 import type { DeploymentRecord, ProbeResult } from '../model/deploy';
 import type { LatencyRunRecord } from '../model/latency';
@@ -67,13 +68,13 @@ function cut(text: string, limit: number): { output: string; omittedLines: numbe
  * The appendix keeps a report readable: a check that passed shows the start of its evidence, one that did not
  * shows more, and an output several checks share (/proc/cmdline, the thread list) is printed once.
  */
-function checkResults(record: CheckRunRecord): ReportCheck[] {
+function checkResults(record: CheckRunRecord, language: string): ReportCheck[] {
   const seen = new Map<string, string>();
   return record.checks.map((check) => {
     const limit = check.verdict === 'pass' || check.verdict === 'skip' ? evidencePassLineLimit : evidenceLineLimit;
     return {
       id: check.id,
-      title: check.title,
+      title: checkTitle(check.id, language, check.title),
       group: check.group,
       verdict: check.verdict,
       summary: check.summary,
@@ -283,7 +284,7 @@ export function buildReport(input: ReportBuildInput): ReportDocument {
             source: checkRun.data.source,
             counts: checkRun.data.counts,
             runsInVisit: records.checkRuns.length,
-            results: checkResults(checkRun.data),
+            results: checkResults(checkRun.data, input.language),
           },
     latency: { runs, comparison },
     deployments,

@@ -11,6 +11,7 @@ import type { PdfPrinter } from '../../../src/main/services/report/pdf-printer';
 import { reportDocumentSchema } from '../../../src/shared/model/report';
 import { renderReportHtml, sealReport } from '../../../src/shared/report';
 import { displayCommand } from '../../../src/shared/report/render-html';
+import { checkTextKo } from '../../../src/shared/checks/catalogue-ko';
 import { checkProfileSchema } from '../../../src/shared/checks/model';
 import { envPrefix } from '../../../src/shared/checks/probe-env';
 import { onHousekeeping, withSudo } from '../../../src/shared/remote-command';
@@ -65,6 +66,8 @@ describe('report of a stored visit', () => {
     assert.match(ko, /커미셔닝 보고서/);
     assert.match(ko, /합격/);
     assert.match(ko, /호스트 점검/);
+    assert.ok(ko.includes(checkTextKo.K03?.title ?? '-'), 'check titles in Korean too');
+    assert.ok(!ko.includes('PREEMPT_RT kernel</td>'), 'not the English title the results were recorded with');
   });
 
   test('evidence commands are shown without the housekeeping wrapper and the exported profile values', () => {

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 
+import { checkTitle, checkWhy } from '../../../../shared/checks/check-text';
 import type { CheckResult } from '../../../../shared/checks/model';
 import type { CheckInfo } from '../../../../shared/model/checks';
 import { Button } from '../../components/Button';
@@ -9,7 +10,7 @@ import { readableCommand, remedyText, resultText, verdictTone } from './checks-f
 
 /** One check opened: why it matters for a 100 µs loop, the evidence (commands and raw output), the remedy. */
 export function CheckDetail({ info, result, pending, canRerun, onRerun, onClose }: { info: CheckInfo; result: CheckResult | undefined; pending: boolean; canRerun: boolean; onRerun: () => void; onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const remedy = result?.remediation ?? null;
   return (
     <section className="checks-detail card" aria-labelledby="checks-detail-title" data-testid="check-detail" data-check={info.id}>
@@ -19,7 +20,7 @@ export function CheckDetail({ info, result, pending, canRerun, onRerun, onClose 
             {info.id}
             {info.aliases.length > 0 ? ` (${info.aliases.join(', ')})` : ''} · {t(`checks.groups.${info.group}`)} · {info.slug}
           </p>
-          <h2 id="checks-detail-title">{info.title}</h2>
+          <h2 id="checks-detail-title">{checkTitle(info.id, i18n.language, info.title)}</h2>
         </div>
         <Button size="small" variant="ghost" onClick={onClose} aria-label={t('checks.detail.close')}>
           ✕
@@ -42,7 +43,7 @@ export function CheckDetail({ info, result, pending, canRerun, onRerun, onClose 
       </div>
 
       <h3 className="section-title">{t('checks.detail.why')}</h3>
-      <p className="checks-why">{result?.why ?? info.why}</p>
+      <p className="checks-why">{checkWhy(info.id, i18n.language, result?.why ?? info.why)}</p>
 
       {result && result.evidence.length > 0 ? (
         <>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
 import type { CheckGroup, CheckResult, Verdict } from '../../../../shared/checks/model';
+import { checkTitle } from '../../../../shared/checks/check-text';
 import { checkGroups } from '../../../../shared/checks/model';
 import type { CheckInfo } from '../../../../shared/model/checks';
 import { StatusChip } from '../../components/StatusChip';
@@ -16,8 +17,10 @@ export interface CheckRow {
   carried: boolean;
 }
 
-function visible(row: CheckRow, filter: VerdictFilter, query: string): boolean {
-  if (!matches({ id: row.info.id, title: row.info.title, slug: row.info.slug, summary: row.result?.summary ?? '' }, query)) return false;
+function visible(row: CheckRow, filter: VerdictFilter, query: string, language: string): boolean {
+  // The English title stays searchable in Korean: it is what the checklist and forums use.
+  const title = `${checkTitle(row.info.id, language, row.info.title)} ${row.info.title}`;
+  if (!matches({ id: row.info.id, title, slug: row.info.slug, summary: row.result?.summary ?? '' }, query)) return false;
   if (filter === 'all') return true;
   if (!row.result) return false;
   if (filter === 'problems') return row.result.verdict === 'fail' || row.result.verdict === 'warn' || row.result.verdict === 'error';
@@ -26,10 +29,10 @@ function visible(row: CheckRow, filter: VerdictFilter, query: string): boolean {
 
 /** Checks grouped by area; each row: verdict chip, id, title, the one-line summary with the observed values. */
 export function CheckList({ rows, selected, onSelect, filter, query }: { rows: CheckRow[]; selected: string | null; onSelect: (id: string) => void; filter: VerdictFilter; query: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const byGroup = new Map<CheckGroup, CheckRow[]>();
   for (const row of rows) {
-    if (!visible(row, filter, query)) continue;
+    if (!visible(row, filter, query, i18n.language)) continue;
     const list = byGroup.get(row.info.group) ?? [];
     list.push(row);
     byGroup.set(row.info.group, list);
@@ -79,7 +82,7 @@ export function CheckList({ rows, selected, onSelect, filter, query }: { rows: C
                         <span className="checks-row-id mono">{row.info.id}</span>
                         <span className="checks-row-text">
                           <span className="checks-row-title">
-                            {row.info.title}
+                            {checkTitle(row.info.id, i18n.language, row.info.title)}
                             {row.carried ? <span className="muted small"> · {t('checks.carried')}</span> : null}
                           </span>
                           {row.result ? <span className="checks-row-summary">{row.result.summary}</span> : null}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { checkTitle } from '../../../../shared/checks/check-text';
 import type { CheckRunComparison } from '../../../../shared/model/checks';
 import { Button } from '../../components/Button';
 import { StatusChip } from '../../components/StatusChip';
@@ -37,7 +38,7 @@ export function CompareView({ comparison, onSelect, onClose }: { comparison: Che
               </td>
               <td>
                 <button type="button" className="link-button" onClick={() => onSelect(change.id)}>
-                  <span className="mono">{change.id}</span> {change.title}
+                  <span className="mono">{change.id}</span> {checkTitle(change.id, i18n.language, change.title)}
                 </button>
                 <div className="small muted">{change.after?.summary ?? change.before?.summary}</div>
                 {change.before && change.after && change.before.summary !== change.after.summary ? (
